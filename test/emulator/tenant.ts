@@ -1,0 +1,308 @@
+/**
+ * The emulated directory: tenants, app registrations (and service principals of multi-tenant
+ * apps), users, groups and memberships, loaded from a JSON fixture and changed by tests.
+ */
+import { randomUUID } from 'node:crypto';
+import { issueCertificate } from './tls';
+
+export interface SecretFixture {
+	/** The secret's ID (keyId), which Entra shows as "Secret ID". */
+	id: string;
+	/** The secret's value, which Entra shows once, as "Value". */
+	value: string;
+	displayName?: string;
+	/** ISO date-time after which the secret is refused with AADSTS7000222. */
+	expires: string;
+}
+
+export interface CertificateFixture {
+	id: string;
+	/** PEM of the uploaded public certificate (absent with `generate`). */
+	certPem?: string;
+	/** Generate a key pair and self-signed certificate when the emulator starts (demo and tests). */
+	generate?: boolean;
+	/** The private key of a generated certificate, which the emulator hands to tests and `npm run dev`. */
+	keyPem?: string;
+	displayName?: string;
+	expires?: string;
+}
+
+export interface AppFixture {
+	appId: string;
+	displayName: string;
+	/** Set on a service principal of an app registered in another tenant. */
+	homeTenantId?: string;
+	signInAudience?: 'AzureADMyOrg' | 'AzureADMultipleOrgs';
+	secrets?: SecretFixture[];
+	certificates?: CertificateFixture[];
+	/** Redirect URIs of the Web platform. */
+	redirectUris?: string[];
+	/** "Allow public client flows": the app may redeem codes without a client credential. */
+	publicClient?: boolean;
+	/** Permissions the app registration requests (API permissions blade). */
+	requested?: { delegated?: string[]; application?: string[] };
+	/** Permissions granted (consented) in this tenant. Delegated entries of other resources are full URIs. */
+	consent?: { delegated?: string[]; application?: string[] };
+}
+
+export interface UserFixture {
+	id?: string;
+	userPrincipalName: string;
+	displayName: string;
+	mail?: string | null;
+	givenName?: string | null;
+	surname?: string | null;
+	jobTitle?: string | null;
+	department?: string | null;
+	officeLocation?: string | null;
+	mobilePhone?: string | null;
+	businessPhones?: string[];
+	preferredLanguage?: string | null;
+	accountEnabled?: boolean;
+	userType?: 'Member' | 'Guest';
+	createdDateTime?: string;
+	mailNickname?: string;
+	/** Object ID or UPN of the manager. */
+	manager?: string;
+	/** Kind of Exchange mailbox: none for accounts without one. */
+	mailbox?: 'user' | 'shared' | 'room' | 'none';
+	/** Users (UPN or ID) who may send as this mailbox (delegated Mail.Send.Shared). */
+	sendAs?: string[];
+	/** Any further Graph properties (extension attributes and the like). */
+	extra?: Record<string, unknown>;
+}
+
+export interface GroupFixture {
+	id?: string;
+	displayName: string;
+	mail?: string | null;
+	mailNickname?: string;
+	mailEnabled?: boolean;
+	securityEnabled?: boolean;
+	groupTypes?: string[];
+	description?: string | null;
+	createdDateTime?: string;
+	/** Members by user UPN, user ID, group display name or group ID. */
+	members?: string[];
+}
+
+export interface TenantFixture {
+	tenantId: string;
+	displayName: string;
+	/** Verified domains; the first is the initial `*.onmicrosoft.com` domain. */
+	domains: string[];
+	apps?: AppFixture[];
+	users?: UserFixture[];
+	groups?: GroupFixture[];
+	/** UPN of the user the authorize endpoint signs in when no login_hint is given. */
+	signedInUser?: string;
+}
+
+export interface EmulatorFixture {
+	tenants: TenantFixture[];
+}
+
+export interface User extends Required<Omit<UserFixture, 'manager' | 'extra' | 'sendAs'>> {
+	id: string;
+	managerId?: string;
+	sendAs: string[];
+	extra: Record<string, unknown>;
+}
+
+export interface Group extends Required<Omit<GroupFixture, 'members'>> {
+	id: string;
+	memberIds: string[];
+}
+
+export class Tenant {
+	readonly id: string;
+	readonly displayName: string;
+	readonly domains: string[];
+	readonly apps = new Map<string, AppFixture>();
+	readonly users: User[] = [];
+	readonly groups: Group[] = [];
+	signedInUser?: string;
+	private readonly usersByKey = new Map<string, User>();
+	private readonly groupsById = new Map<string, Group>();
+	readonly createdDateTime = '2020-01-01T00:00:00Z';
+
+	constructor(fixture: TenantFixture) {
+		this.id = fixture.tenantId.toLowerCase();
+		this.displayName = fixture.displayName;
+		this.domains = fixture.domains.map((d) => d.toLowerCase());
+		for (const app of fixture.apps ?? []) this.addApp(app);
+		for (const user of fixture.users ?? []) this.addUser(user);
+		for (const user of fixture.users ?? []) {
+			if (user.manager) {
+				const target = this.findUser(user.userPrincipalName)!;
+				const manager = this.findUser(user.manager);
+				if (!manager)
+					throw new Error(
+						`fixture: manager ${user.manager} of ${user.userPrincipalName} not found`,
+					);
+				target.managerId = manager.id;
+			}
+		}
+		for (const group of fixture.groups ?? []) this.addGroup({ ...group, members: [] });
+		for (const group of fixture.groups ?? []) {
+			const target = this.groups.find((g) => g.displayName === group.displayName)!;
+			for (const member of group.members ?? []) this.addMember(target.id, member);
+		}
+		this.signedInUser = fixture.signedInUser ?? this.users[0]?.userPrincipalName;
+	}
+
+	get defaultDomain(): string {
+		return this.domains[0];
+	}
+
+	hasDomain(domain: string): boolean {
+		return this.domains.includes(domain.toLowerCase());
+	}
+
+	addApp(app: AppFixture): AppFixture {
+		this.apps.set(app.appId.toLowerCase(), app);
+		return app;
+	}
+
+	addUser(fixture: UserFixture): User {
+		const mailbox = fixture.mailbox ?? 'user';
+		const user: User = {
+			id: fixture.id ?? randomUUID(),
+			userPrincipalName: fixture.userPrincipalName,
+			displayName: fixture.displayName,
+			mail:
+				fixture.mail === undefined
+					? mailbox === 'none'
+						? null
+						: fixture.userPrincipalName
+					: fixture.mail,
+			givenName: fixture.givenName ?? null,
+			surname: fixture.surname ?? null,
+			jobTitle: fixture.jobTitle ?? null,
+			department: fixture.department ?? null,
+			officeLocation: fixture.officeLocation ?? null,
+			mobilePhone: fixture.mobilePhone ?? null,
+			businessPhones: fixture.businessPhones ?? [],
+			preferredLanguage: fixture.preferredLanguage ?? null,
+			accountEnabled: fixture.accountEnabled ?? true,
+			userType: fixture.userType ?? 'Member',
+			createdDateTime: fixture.createdDateTime ?? '2021-06-01T08:00:00Z',
+			mailNickname: fixture.mailNickname ?? fixture.userPrincipalName.split('@')[0],
+			mailbox,
+			sendAs: fixture.sendAs ?? [],
+			extra: fixture.extra ?? {},
+		};
+		if (this.findUser(user.userPrincipalName) || this.usersByKey.has(user.id.toLowerCase())) {
+			throw new Error(`user ${user.userPrincipalName} exists already`);
+		}
+		this.users.push(user);
+		this.usersByKey.set(user.id.toLowerCase(), user);
+		this.usersByKey.set(user.userPrincipalName.toLowerCase(), user);
+		return user;
+	}
+
+	/** Adds `count` generated users (`user00001@<domain>` ...), for paging and scale tests. */
+	seedUsers(count: number, prefix = 'seeded'): User[] {
+		const added: User[] = [];
+		const start = this.users.length;
+		const width = String(start + count).length;
+		for (let i = 0; i < count; i++) {
+			const n = String(start + i + 1).padStart(Math.max(5, width), '0');
+			added.push(
+				this.addUser({
+					userPrincipalName: `${prefix}${n}@${this.defaultDomain}`,
+					displayName: `Seeded User ${n}`,
+					givenName: 'Seeded',
+					surname: `User ${n}`,
+					department: ['Sales', 'Finance', 'Engineering', 'Operations'][i % 4],
+					mailbox: 'user',
+				}),
+			);
+		}
+		return added;
+	}
+
+	findUser(idOrUpn: string): User | undefined {
+		return this.usersByKey.get(idOrUpn.toLowerCase());
+	}
+
+	addGroup(fixture: GroupFixture): Group {
+		const group: Group = {
+			id: fixture.id ?? randomUUID(),
+			displayName: fixture.displayName,
+			mail: fixture.mail ?? null,
+			mailNickname: fixture.mailNickname ?? fixture.displayName.replace(/[^A-Za-z0-9]/g, ''),
+			mailEnabled: fixture.mailEnabled ?? false,
+			securityEnabled: fixture.securityEnabled ?? true,
+			groupTypes: fixture.groupTypes ?? [],
+			description: fixture.description ?? null,
+			createdDateTime: fixture.createdDateTime ?? '2021-06-01T08:00:00Z',
+			memberIds: [],
+		};
+		this.groups.push(group);
+		this.groupsById.set(group.id.toLowerCase(), group);
+		for (const member of fixture.members ?? []) this.addMember(group.id, member);
+		return group;
+	}
+
+	findGroup(idOrName: string): Group | undefined {
+		return (
+			this.groupsById.get(idOrName.toLowerCase()) ??
+			this.groups.find((g) => g.displayName === idOrName)
+		);
+	}
+
+	addMember(groupId: string, member: string): void {
+		const group = this.findGroup(groupId);
+		if (!group) throw new Error(`group ${groupId} not found`);
+		const id = this.findUser(member)?.id ?? this.findGroup(member)?.id;
+		if (!id) throw new Error(`member ${member} of ${group.displayName} not found`);
+		if (!group.memberIds.includes(id)) group.memberIds.push(id);
+	}
+
+	/** IDs of the groups that hold `id` (a user or group) as a direct member. */
+	directGroupIds(id: string): string[] {
+		return this.groups.filter((g) => g.memberIds.includes(id)).map((g) => g.id);
+	}
+}
+
+export class Directory {
+	readonly tenants: Tenant[] = [];
+
+	constructor(fixture: EmulatorFixture) {
+		for (const t of fixture.tenants) {
+			for (const app of t.apps ?? []) {
+				for (const cert of app.certificates ?? []) {
+					if (cert.generate && !cert.certPem) {
+						const material = issueCertificate({
+							commonName: cert.displayName ?? app.displayName,
+							extendedKeyUsage: 'client',
+						});
+						cert.certPem = material.certPem;
+						cert.keyPem = material.keyPem;
+					}
+				}
+			}
+			this.tenants.push(new Tenant(t));
+		}
+	}
+
+	/** Resolves a tenant by ID or verified domain. */
+	findTenant(idOrDomain: string): Tenant | undefined {
+		const key = idOrDomain.toLowerCase();
+		return this.tenants.find((t) => t.id === key || t.hasDomain(key));
+	}
+
+	get home(): Tenant {
+		return this.tenants[0];
+	}
+
+	/** The app registration (with its credentials) for a client ID, wherever it is registered. */
+	findRegistration(appId: string): { tenant: Tenant; app: AppFixture } | undefined {
+		for (const tenant of this.tenants) {
+			const app = tenant.apps.get(appId.toLowerCase());
+			if (app && !app.homeTenantId) return { tenant, app };
+		}
+		return undefined;
+	}
+}

@@ -1,0 +1,86 @@
+/**
+ * Test helpers: one emulator per test file, checked after the file's last test for bodies that
+ * broke the Graph CSDL contract, and tokens minted by its token service for Graph-only tests.
+ */
+import { Emulator, EmulatorOptions, startEmulator } from '../emulator/emulator';
+import type { ResourceName } from '../emulator/tokens';
+
+export function useEmulator(options: EmulatorOptions = {}): () => Emulator {
+	let emu: Emulator | undefined;
+	beforeAll(async () => {
+		emu = await startEmulator(options);
+	});
+	afterAll(async () => {
+		if (!emu) return;
+		const violations = emu.contractViolations;
+		await emu.close();
+		expect(violations).toEqual([]);
+	});
+	return () => {
+		if (!emu) throw new Error('emulator not started');
+		return emu;
+	};
+}
+
+export interface MintOptions {
+	tenant?: string;
+	app?: string;
+	/** Delegated: the user (UPN) and scopes. */
+	user?: string;
+	scopes?: string[];
+	/** Application roles. */
+	roles?: string[];
+	resource?: ResourceName;
+	lifetimeSeconds?: number;
+}
+
+/** Mints an access token with the emulator's own key (for tests of Graph alone, not of sign-in). */
+export function mintToken(emu: Emulator, options: MintOptions = {}): string {
+	const tenant = options.tenant ? emu.directory.findTenant(options.tenant)! : emu.directory.home;
+	const user = options.user ? tenant.findUser(options.user) : undefined;
+	if (options.user && !user) throw new Error(`no user ${options.user}`);
+	return emu.tokens.issue({
+		tenantId: tenant.id,
+		appId: options.app ?? [...tenant.apps.keys()][0],
+		resource: options.resource ?? 'graph',
+		user,
+		scopes: options.scopes,
+		roles: options.roles,
+		lifetimeSeconds: options.lifetimeSeconds ?? 3600,
+	}).token;
+}
+
+export interface GraphCall {
+	status: number;
+	headers: Headers;
+	body: any;
+}
+
+/** A Graph request over real HTTPS to the emulator. */
+export async function graph(
+	emu: Emulator,
+	method: string,
+	path: string,
+	token?: string,
+	body?: unknown,
+	headers: Record<string, string> = {},
+): Promise<GraphCall> {
+	const url = /^https:/.test(path) ? path : `${emu.graphUrl}${path}`;
+	const response = await fetch(url, {
+		method,
+		headers: {
+			...(token ? { Authorization: `Bearer ${token}` } : {}),
+			...(body !== undefined ? { 'Content-Type': 'application/json' } : {}),
+			...headers,
+		},
+		body: body === undefined ? undefined : JSON.stringify(body),
+	});
+	const text = await response.text();
+	let parsed: unknown = text;
+	try {
+		parsed = text ? JSON.parse(text) : undefined;
+	} catch {
+		// not JSON
+	}
+	return { status: response.status, headers: response.headers, body: parsed };
+}
