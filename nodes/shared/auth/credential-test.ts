@@ -1,0 +1,129 @@
+/**
+ * The app-only credential's test (nodes register it under `methods.credentialTest`): acquires a
+ * token, reports the tenant and the application permissions granted, and — with
+ * Application.Read.All — warns about client secrets and certificates expiring within 30 days.
+ * Never prints a token, secret or key.
+ */
+import type {
+	ICredentialTestFunctions,
+	ICredentialsDecrypted,
+	INodeCredentialTestResult,
+} from 'n8n-workflow';
+import { createAppTokenProvider, jwtClaims, type AppProviderOptions } from './app';
+import type { AppCredentialData } from '../credentials/validate';
+import { redact } from '../redact';
+
+export const EXPIRY_WARNING_DAYS = 30;
+const DAY_MS = 24 * 3600 * 1000;
+
+/** Permissions that let the app read its own registration (secrets and certificates). */
+const CAN_READ_APPLICATIONS = [
+	'Application.Read.All',
+	'Application.ReadWrite.All',
+	'Application.ReadWrite.OwnedBy',
+];
+
+interface Credential {
+	displayName?: string | null;
+	endDateTime?: string | null;
+	hint?: string | null;
+	keyId?: string;
+	customKeyIdentifier?: string | null;
+}
+
+function daysUntil(date: string, now: number): number {
+	return Math.floor((Date.parse(date) - now) / DAY_MS);
+}
+
+/** Warnings for the app's secrets and certificates that expire within 30 days. */
+export function expiryWarnings(
+	app: { passwordCredentials?: Credential[]; keyCredentials?: Credential[] },
+	usedSecret: string | undefined,
+	now = Date.now(),
+): string[] {
+	const warnings: string[] = [];
+	for (const secret of app.passwordCredentials ?? []) {
+		if (!secret.endDateTime) continue;
+		const days = daysUntil(secret.endDateTime, now);
+		if (days < 0 || days > EXPIRY_WARNING_DAYS) continue;
+		const inUse = !!usedSecret && !!secret.hint && usedSecret.startsWith(secret.hint);
+		warnings.push(
+			`client secret "${secret.displayName ?? secret.keyId ?? '?'}"${inUse ? ' (the one this credential uses)' : ''} expires on ${secret.endDateTime.slice(0, 10)} (in ${days} days): create a new secret and update the credential`,
+		);
+	}
+	for (const cert of app.keyCredentials ?? []) {
+		if (!cert.endDateTime) continue;
+		const days = daysUntil(cert.endDateTime, now);
+		if (days < 0 || days > EXPIRY_WARNING_DAYS) continue;
+		warnings.push(
+			`certificate "${cert.displayName ?? cert.keyId ?? '?'}" expires on ${cert.endDateTime.slice(0, 10)} (in ${days} days): upload a new certificate and update the credential`,
+		);
+	}
+	return warnings;
+}
+
+/** The test itself, callable without an n8n context. */
+export async function runAppCredentialTest(
+	data: AppCredentialData,
+	options: AppProviderOptions & { now?: number } = {},
+): Promise<INodeCredentialTestResult> {
+	let token: string;
+	let provider;
+	try {
+		provider = createAppTokenProvider(data, undefined, options);
+		token = await provider.getToken({ forceRefresh: true });
+	} catch (error) {
+		return { status: 'Error', message: redact((error as Error).message) };
+	}
+	const claims = jwtClaims(token);
+	const tenant = typeof claims.tid === 'string' ? claims.tid : provider.tenant;
+	const roles = Array.isArray(claims.roles) ? (claims.roles as unknown[]).map(String) : [];
+	if (!roles.length) {
+		return {
+			status: 'Error',
+			message: `Signed in to tenant ${tenant}, but the app has no application permissions: add Application permissions (e.g. Mail.Send, User.Read.All) under Entra → App registrations → API permissions and click "Grant admin consent"`,
+		};
+	}
+	const parts = [
+		`Connected to tenant ${tenant}. Application permissions: ${roles.sort().join(', ')}.`,
+	];
+	if (roles.some((r) => CAN_READ_APPLICATIONS.includes(r))) {
+		const clientId = String(data.clientId ?? '').trim();
+		const url = `${provider.endpoints.graph}/v1.0/applications(appId='${encodeURIComponent(clientId)}')?$select=displayName,passwordCredentials,keyCredentials`;
+		try {
+			const response = await fetch(url, {
+				headers: { Authorization: `Bearer ${token}`, Accept: 'application/json' },
+			});
+			if (response.ok) {
+				const app = (await response.json()) as {
+					passwordCredentials?: Credential[];
+					keyCredentials?: Credential[];
+				};
+				const used =
+					data.authentication === 'certificate'
+						? undefined
+						: String(data.clientSecret ?? '').trim();
+				const warnings = expiryWarnings(app, used, options.now);
+				if (warnings.length) parts.push(`Warning: ${warnings.join('; ')}.`);
+			} else {
+				await response.body?.cancel();
+				parts.push(
+					`(Could not read the app's secret expiry dates: Graph answered HTTP ${response.status}.)`,
+				);
+			}
+		} catch (error) {
+			parts.push(
+				`(Could not read the app's secret expiry dates: ${redact((error as Error).message)}.)`,
+			);
+		}
+	}
+	return { status: 'OK', message: parts.join(' ') };
+}
+
+/** For `methods.credentialTest` of the nodes using the app-only credential. */
+export async function testAppCredential(
+	this: ICredentialTestFunctions,
+	credential: ICredentialsDecrypted,
+): Promise<INodeCredentialTestResult> {
+	return await runAppCredentialTest((credential.data ?? {}) as AppCredentialData);
+}
