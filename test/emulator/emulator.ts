@@ -25,6 +25,7 @@ import { TokenService } from './tokens';
 import { GraphService, graphErrorResponse } from './graph/service';
 import { registerGraphCore } from './graph/core';
 import { registerBatch } from './graph/batch';
+import { DrivesService, registerDrives } from './graph/drives';
 import { LoginService } from './login/service';
 import { registerAdmin } from './admin';
 import { issueServerCertificate, loadOrCreateCa } from './tls';
@@ -66,6 +67,8 @@ export class Emulator {
 	readonly tokens: TokenService;
 	readonly graph: GraphService;
 	readonly login: LoginService;
+	/** SharePoint sites, drives and upload sessions; test accessors `read`, `hash`, `item`. */
+	readonly drives: DrivesService;
 	readonly caFile: string;
 	readonly caPem: string;
 	private readonly admin = new Router();
@@ -85,6 +88,7 @@ export class Emulator {
 		this.graph = new GraphService(this.directory, this.tokens);
 		this.login = new LoginService(this);
 		registerGraphCore(this.graph);
+		this.drives = registerDrives(this.graph, this);
 		registerBatch(this.graph, this);
 		registerAdmin(this.admin, this);
 		const ca = loadOrCreateCa(options.stateDir);
@@ -115,6 +119,7 @@ export class Emulator {
 	async close(): Promise<void> {
 		for (const socket of this.sockets) socket.destroy();
 		await new Promise<void>((resolve) => this.server.close(() => resolve()));
+		await this.drives.close();
 	}
 
 	get port(): number {
@@ -299,6 +304,9 @@ export class Emulator {
 		if (/^\/v1\.0(\/|$)/i.test(req.path)) {
 			response = await this.graph.dispatch(req);
 			this.checkContract(req, response);
+		} else if (this.drives.isPreauthenticatedPath(req.path)) {
+			// Pre-authenticated SharePoint URLs (upload sessions, downloads): no bearer token.
+			response = await this.drives.servePreauthenticated(req);
 		} else {
 			response = await this.login.dispatch(req);
 		}

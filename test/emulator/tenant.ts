@@ -86,6 +86,34 @@ export interface GroupFixture {
 	members?: string[];
 }
 
+/** A SharePoint document library (a drive of type documentLibrary). */
+export interface DriveFixture {
+	/** Display name, e.g. "Documents". */
+	name: string;
+	/** The library's URL segment, e.g. "Shared Documents" (default: the name). */
+	urlName?: string;
+	/** The list ID (a GUID); the drive ID is derived from the site and this. */
+	listId: string;
+	description?: string;
+	/** The site's default library (`/sites/{id}/drive`); default: the first one. */
+	default?: boolean;
+	createdDateTime?: string;
+}
+
+/** A SharePoint site, addressed by `{hostname},{siteCollectionId},{webId}` or by host and path. */
+export interface SiteFixture {
+	hostname: string;
+	/** Server-relative path: "/" for the root site, "/sites/reports" for others. */
+	path: string;
+	displayName: string;
+	description?: string;
+	siteCollectionId: string;
+	webId: string;
+	createdDateTime?: string;
+	/** Document libraries (default: one "Documents" library). */
+	drives?: DriveFixture[];
+}
+
 export interface TenantFixture {
 	tenantId: string;
 	displayName: string;
@@ -96,6 +124,8 @@ export interface TenantFixture {
 	groups?: GroupFixture[];
 	/** UPN of the user the authorize endpoint signs in when no login_hint is given. */
 	signedInUser?: string;
+	/** SharePoint sites with their document libraries (the emulator adds a root site if none is "/"). */
+	sites?: SiteFixture[];
 }
 
 export interface EmulatorFixture {
@@ -122,6 +152,8 @@ export class Tenant {
 	readonly users: User[] = [];
 	readonly groups: Group[] = [];
 	signedInUser?: string;
+	/** SharePoint sites of the fixture (served by graph/drives.ts). */
+	readonly sites: SiteFixture[];
 	private readonly usersByKey = new Map<string, User>();
 	private readonly groupsById = new Map<string, Group>();
 	readonly createdDateTime = '2020-01-01T00:00:00Z';
@@ -130,6 +162,7 @@ export class Tenant {
 		this.id = fixture.tenantId.toLowerCase();
 		this.displayName = fixture.displayName;
 		this.domains = fixture.domains.map((d) => d.toLowerCase());
+		this.sites = fixture.sites ?? [];
 		for (const app of fixture.apps ?? []) this.addApp(app);
 		for (const user of fixture.users ?? []) this.addUser(user);
 		for (const user of fixture.users ?? []) {

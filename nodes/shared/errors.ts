@@ -1,0 +1,344 @@
+/**
+ * Microsoft Graph failures as n8n errors a user can act on: the HTTP status, Graph's error code
+ * and message, and its `request-id` (for Microsoft support) always; on 403 the least-privileged
+ * permission for the call and credential scheme, from Microsoft's permissions catalogue, with
+ * what to grant and whether admin consent is needed; on 401 what a refused token means; on
+ * 429/503/504 that the retries ran out and what to do about it.
+ *
+ * Every message and description leaves through `scrub()` (one call site), so tokens, secrets,
+ * assertions and `client_secret=` never reach an error, the UI or a log. Login (AADSTS) errors
+ * are not mapped here: the token providers throw them already mapped.
+ */
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+import type { INode, JsonObject } from 'n8n-workflow';
+import type { AuthScheme } from './auth/types';
+import { permissionInfo, permissionsFor } from './graph/permissions';
+import { redact } from './redact';
+
+/** What Graph's OData error body and headers say. */
+export interface GraphErrorInfo {
+	code?: string;
+	message?: string;
+	/** `innerError.code`, when Graph gives a more specific one. */
+	innerCode?: string;
+	requestId?: string;
+	clientRequestId?: string;
+	date?: string;
+}
+
+type HeaderBag = Headers | Record<string, string | undefined>;
+
+function header(headers: HeaderBag | undefined, name: string): string | undefined {
+	if (!headers) return undefined;
+	if (typeof (headers as Headers).get === 'function')
+		return (headers as Headers).get(name) ?? undefined;
+	const wanted = name.toLowerCase();
+	for (const [key, value] of Object.entries(headers as Record<string, string | undefined>)) {
+		if (key.toLowerCase() === wanted) return value;
+	}
+	return undefined;
+}
+
+function str(value: unknown): string | undefined {
+	return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
+/** Reads `{ error: { code, message, innerError: { request-id, date, code } } }` and the headers. */
+export function parseGraphError(body: unknown, headers?: HeaderBag): GraphErrorInfo {
+	let parsed = body;
+	if (typeof body === 'string') {
+		try {
+			parsed = JSON.parse(body);
+		} catch {
+			parsed = { error: { message: body.slice(0, 500) } };
+		}
+	} else if (Buffer.isBuffer(parsed)) {
+		try {
+			parsed = JSON.parse(parsed.toString('utf8'));
+		} catch {
+			parsed = undefined;
+		}
+	}
+	const error = (parsed as { error?: unknown } | undefined)?.error;
+	const e = error && typeof error === 'object' ? (error as Record<string, unknown>) : {};
+	const inner = (e.innerError ?? e.innererror) as Record<string, unknown> | undefined;
+	return {
+		code: str(e.code) ?? (typeof error === 'string' ? error : undefined),
+		message: str(e.message) ?? str((parsed as { error_description?: unknown })?.error_description),
+		innerCode: str(inner?.code),
+		requestId: str(inner?.['request-id']) ?? header(headers, 'request-id'),
+		clientRequestId: str(inner?.['client-request-id']) ?? header(headers, 'client-request-id'),
+		date: str(inner?.date) ?? header(headers, 'date'),
+	};
+}
+
+/** The one place text leaves for an error: central redaction of tokens and secrets. */
+export function scrub(text: string): string {
+	return redact(text);
+}
+
+/** `GET /users/{id}` style text for a URL or path: no origin, no version, no query. */
+export function describeCall(method: string, url: string): string {
+	let path = url.replace(/^https?:\/\/[^/]+/i, '');
+	const cut = path.search(/[?#]/);
+	if (cut >= 0) path = path.slice(0, cut);
+	path = path.replace(/^\/(v1\.0|beta)(?=\/|$)/i, '') || '/';
+	return `${method.toUpperCase()} ${path}`;
+}
+
+export interface GraphFailure {
+	status: number;
+	method: string;
+	/** Request URL or Graph path; the query is ignored. */
+	url: string;
+	body?: unknown;
+	headers?: HeaderBag;
+	/** The credential's scheme, for the permission advice on 403. */
+	scheme?: AuthScheme;
+	/** Attempts made (retries included). */
+	attempts?: number;
+	/** Why retrying stopped, for 429/503/504. */
+	stoppedBecause?: 'attempts' | 'budget' | 'retry-after-too-long';
+	/** The last Retry-After Graph sent (ms). */
+	retryAfterMs?: number;
+	/** A token refresh was tried after a first 401. */
+	refreshed?: boolean;
+}
+
+export interface ErrorOptions {
+	itemIndex?: number;
+}
+
+function consentNote(permission: string, scheme: AuthScheme): string {
+	const info = permissionInfo(permission);
+	const record = scheme === 'application' ? info?.application : info?.delegated;
+	if (scheme === 'application') return 'application permissions always need admin consent';
+	if (!record) return 'check in the app registration whether it needs admin consent';
+	return record.adminConsent
+		? 'it needs admin consent'
+		: 'users can consent to it themselves unless the tenant restricts user consent';
+}
+
+/** The 403 advice: least-privileged permission for the call and scheme, and how to grant it. */
+export function permissionAdvice(
+	method: string,
+	url: string,
+	scheme: AuthScheme,
+): { least?: string; text: string } {
+	const call = describeCall(method, url);
+	const grant = permissionsFor(method, url, scheme);
+	const other: AuthScheme = scheme === 'application' ? 'delegated' : 'application';
+	if (!grant || (!grant.least && grant.all.length === 0)) {
+		const alternative = permissionsFor(method, url, other);
+		return {
+			text: alternative
+				? `${call} cannot be called with ${scheme} permissions (Microsoft lists it for ${other} permissions only${alternative.least ? `, least-privileged: ${alternative.least}` : ''}); use a ${other === 'application' ? 'app-only' : 'delegated (OAuth2)'} credential.`
+				: `Microsoft's permissions catalogue lists no permission for ${call}.`,
+		};
+	}
+	const least = grant.least ?? grant.all[0];
+	const kind = scheme === 'application' ? 'Application' : 'Delegated';
+	const steps =
+		scheme === 'application'
+			? `In the Microsoft Entra admin center open App registrations > your app > API permissions > Add a permission > Microsoft Graph > Application permissions, add ${least}, then select "Grant admin consent" (${consentNote(least, scheme)}).`
+			: `In the Microsoft Entra admin center open App registrations > your app > API permissions > Add a permission > Microsoft Graph > Delegated permissions, add ${least} (${consentNote(least, scheme)}), add it to the credential's scopes and reconnect the credential so the new token carries it.`;
+	const others = rankAlternatives(
+		grant.all.filter((p) => p !== least),
+		least,
+		scheme,
+	);
+	const alsoGrant = others.length
+		? ` Other permissions that also allow it: ${others.slice(0, 8).join(', ')}${others.length > 8 ? ', ...' : ''}.`
+		: '';
+	const extra = grant.alsoRequires[least]?.length
+		? ` It also requires ${grant.alsoRequires[least].join(', ')}.`
+		: '';
+	return {
+		least,
+		text: `Least-privileged ${kind.toLowerCase()} permission for ${call}: ${least}.${extra} ${steps}${alsoGrant}`,
+	};
+}
+
+/** Other granting permissions, most relevant first: same family as `least`, then by privilege. */
+function rankAlternatives(names: string[], least: string, scheme: AuthScheme): string[] {
+	const family = least.split('.')[0];
+	const level = (name: string) => {
+		const info = permissionInfo(name);
+		return (scheme === 'application' ? info?.application : info?.delegated)?.privilegeLevel ?? 9;
+	};
+	const rank = (name: string) =>
+		name.split('.')[0] === family ? 0 : name.startsWith('Directory.') ? 1 : 2;
+	return [...names].sort((a, b) => rank(a) - rank(b) || level(a) - level(b) || a.localeCompare(b));
+}
+
+function trailer(info: GraphErrorInfo): string {
+	const parts: string[] = [];
+	if (info.requestId) parts.push(`request-id: ${info.requestId}`);
+	if (info.clientRequestId && info.clientRequestId !== info.requestId)
+		parts.push(`client-request-id: ${info.clientRequestId}`);
+	if (info.date) parts.push(`date: ${info.date}`);
+	return parts.length ? ` (${parts.join(', ')})` : '';
+}
+
+function graphSaid(status: number, info: GraphErrorInfo): string {
+	const code =
+		info.innerCode && info.innerCode !== info.code ? `${info.code}/${info.innerCode}` : info.code;
+	const message = info.message?.replace(/[.\s]+$/, '');
+	return `Graph answered ${status}${code ? ` ${code}` : ''}${message ? `: ${message}` : ''}`;
+}
+
+function isMailPath(url: string): boolean {
+	return /\/(me|users\/[^/]+)\/(messages|mailfolders|sendmail|events|calendars?|mailboxsettings)/i.test(
+		describeCall('GET', url),
+	);
+}
+
+/** A Graph error answer (after the transport's retries) as a NodeApiError. */
+export function graphApiError(
+	node: INode,
+	failure: GraphFailure,
+	options: ErrorOptions = {},
+): NodeApiError {
+	const info = parseGraphError(failure.body, failure.headers);
+	const call = describeCall(failure.method, failure.url);
+	const said = graphSaid(failure.status, info);
+	let message: string;
+	let description: string;
+	switch (failure.status) {
+		case 401: {
+			message = `Microsoft Graph rejected the access token for ${call}`;
+			description =
+				`${said}. ` +
+				(failure.refreshed
+					? 'A new token was requested and was refused as well. '
+					: 'The token was refused. ') +
+				"Usual causes: the credential is set to a different cloud than the tenant (for example Global for a US Government tenant), the Graph endpoint of a Custom cloud does not match the token audience, the app registration or its service principal was disabled or deleted, or this host's clock is wrong. Reconnect the credential or check its cloud and tenant.";
+			break;
+		}
+		case 403: {
+			const scheme = failure.scheme ?? 'delegated';
+			const advice = permissionAdvice(failure.method, failure.url, scheme);
+			message = advice.least
+				? `Forbidden: the ${scheme} credential lacks permission for ${call}; grant ${advice.least}`
+				: `Forbidden: ${call} was refused for the ${scheme} credential`;
+			const policy =
+				scheme === 'application' && isMailPath(failure.url)
+					? " If the permission is granted, an Exchange Online application access policy (or the credential's mailbox restriction) may keep this app from this mailbox."
+					: '';
+			description = `${said}. ${advice.text}${policy} Permission changes reach new tokens only: a token issued before them keeps the old permissions until it expires.`;
+			break;
+		}
+		case 429:
+		case 503:
+		case 504: {
+			const what =
+				failure.status === 429
+					? 'is throttling these requests'
+					: failure.status === 503
+						? 'is temporarily unavailable'
+						: 'timed out answering';
+			const attempts = failure.attempts ?? 1;
+			const retryAfter =
+				failure.retryAfterMs !== undefined
+					? ` Graph last asked to wait ${Math.ceil(failure.retryAfterMs / 1000)} s.`
+					: '';
+			const why =
+				failure.stoppedBecause === 'retry-after-too-long'
+					? ' The requested wait is longer than the transport waits in one go, so it stopped.'
+					: failure.stoppedBecause === 'budget'
+						? ' The retries used up the time budget of the request.'
+						: '';
+			message = `Microsoft Graph ${what} (${failure.status}) for ${call}; gave up after ${attempts} attempt${attempts === 1 ? '' : 's'}`;
+			description =
+				`${said}.${retryAfter}${why} ` +
+				(failure.status === 429
+					? 'Graph throttles per app, per tenant and per mailbox: process fewer items at a time (batch size, or "Execute Once"/Loop with a Wait), avoid running several workflows against the same mailbox at once, or run it later.'
+					: "Try again later; Microsoft's service health page shows ongoing incidents.");
+			break;
+		}
+		default: {
+			message = `Microsoft Graph ${call} failed: ${info.message ?? `HTTP ${failure.status}`}`;
+			description = `${said}.`;
+		}
+	}
+	description += trailer(info);
+	const response: JsonObject = {
+		httpCode: String(failure.status),
+		code: info.code ?? null,
+		message: info.message ? scrub(info.message) : null,
+		requestId: info.requestId ?? null,
+	};
+	return new NodeApiError(node, response, {
+		message: scrub(message),
+		description: scrub(description),
+		httpCode: String(failure.status),
+		itemIndex: options.itemIndex,
+	});
+}
+
+export interface NetworkFailure {
+	method: string;
+	url: string;
+	/** `ECONNRESET`, `timeout`, ... */
+	code: string;
+	cause?: unknown;
+	attempts: number;
+	/** Why it was not (or no longer) retried. */
+	notRetried?: 'not-idempotent' | 'stream-body' | 'attempts' | 'budget' | 'aborted';
+}
+
+/** A failure without an HTTP answer (reset, timeout, DNS) as a NodeApiError. */
+export function networkError(
+	node: INode,
+	failure: NetworkFailure,
+	options: ErrorOptions = {},
+): NodeApiError {
+	let origin = '';
+	try {
+		origin = new URL(failure.url).host;
+	} catch {
+		// relative
+	}
+	const call = describeCall(failure.method, failure.url);
+	const cause = (failure.cause as { message?: unknown } | undefined)?.message;
+	const detail =
+		typeof cause === 'string' && cause !== failure.code
+			? `${failure.code} (${cause})`
+			: failure.code;
+	const message = `No answer from ${origin || 'Microsoft Graph'} for ${call}: ${failure.code === 'timeout' ? 'the request timed out' : 'the connection failed'}`;
+	let description = `${detail}, after ${failure.attempts} attempt${failure.attempts === 1 ? '' : 's'}.`;
+	switch (failure.notRetried) {
+		case 'not-idempotent':
+			description += ` A ${failure.method.toUpperCase()} request may already have been carried out when the connection failed, so it was not sent again (that could, for example, send a mail twice). Check whether it took effect before running the workflow again.`;
+			break;
+		case 'stream-body':
+			description +=
+				' The request body was a stream that cannot be sent a second time, so it was not retried.';
+			break;
+		case 'aborted':
+			description += ' The request was cancelled.';
+			break;
+		default:
+			description +=
+				' Check the network path to Microsoft Graph (proxy, firewall, DNS) and try again.';
+	}
+	return new NodeApiError(
+		node,
+		// Not `code`: n8n would replace the message with its generic text for ECONNRESET & co.
+		{ networkCode: failure.code, message: scrub(message) },
+		{ message: scrub(message), description: scrub(description), itemIndex: options.itemIndex },
+	);
+}
+
+/** A request the transport refused to send (another origin, a bad URL). */
+export function refusedRequestError(
+	node: INode,
+	message: string,
+	description: string,
+	options: ErrorOptions = {},
+): NodeOperationError {
+	return new NodeOperationError(node, scrub(message), {
+		description: scrub(description),
+		itemIndex: options.itemIndex,
+	});
+}

@@ -1,0 +1,310 @@
+/**
+ * JSON batching (`POST /$batch`): items split into batches of 20 in order, at most
+ * `concurrency` batch requests in flight, each answer mapped back to its item, throttled
+ * members (429/503, and 504 for idempotent members) sent again in a later batch after the
+ * longest Retry-After among them, `dependsOn` between items of the same batch.
+ *
+ * Own code rather than the SDK's BatchRequestContent/BatchResponseContent: those take fetch
+ * `Request` objects and read the bodies back out of them (with `request.buffer()`, which Node's
+ * fetch lacks), and have no chunking, member retry or item mapping, which is the part we need.
+ */
+import type { NodeApiError } from 'n8n-workflow';
+import { graphApiError, refusedRequestError } from '../errors';
+import {
+	decideWait,
+	HttpMethod,
+	isIdempotent,
+	isRetryableStatus,
+	parseRetryAfter,
+	recordWait,
+	sleep,
+} from './retry';
+import type { GraphTransport } from './transport';
+
+export const BATCH_SIZE = 20;
+
+export interface BatchItem {
+	method: HttpMethod;
+	/** Graph path (`/users/{id}`), relative to the version root; an absolute URL must be on the Graph origin. */
+	url: string;
+	headers?: Record<string, string>;
+	/** JSON body (POST/PATCH/PUT). */
+	body?: unknown;
+	/** Indices (into the items array) of earlier items this one waits for; kept in the same batch. */
+	dependsOn?: number[];
+	/** Mark a POST/PATCH member as safe to repeat after a 504. */
+	idempotent?: boolean;
+}
+
+export interface BatchSuccess {
+	ok: true;
+	status: number;
+	headers: Record<string, string>;
+	body: unknown;
+}
+
+export interface BatchFailure {
+	ok: false;
+	status: number;
+	headers: Record<string, string>;
+	body: unknown;
+	error: NodeApiError;
+}
+
+export type BatchItemResult = BatchSuccess | BatchFailure;
+
+export interface BatchOptions {
+	/** Batch requests in flight at once (default: the transport's `batchConcurrency`). */
+	concurrency?: number;
+	/** n8n item index of items[0]; item i's errors name `itemIndexOffset + i` (default: no item index). */
+	itemIndexOffset?: number;
+	signal?: AbortSignal;
+}
+
+interface MemberAnswer {
+	id: string;
+	status: number;
+	headers?: Record<string, string>;
+	body?: unknown;
+}
+
+/** Splits item indices into runs of at most 20 without separating an item from its dependencies. */
+export function planBatches(items: BatchItem[], size = BATCH_SIZE): number[][] {
+	const groupStart = items.map((_, i) => i);
+	items.forEach((item, i) => {
+		for (const dep of item.dependsOn ?? []) {
+			if (!Number.isInteger(dep) || dep < 0 || dep >= i)
+				throw new Error(
+					`Batch item ${i} depends on item ${dep}: dependencies must be earlier items`,
+				);
+			groupStart[i] = Math.min(groupStart[i], groupStart[dep]);
+		}
+	});
+	// A cut before p is allowed when no item at or after p reaches back before p.
+	const minFrom = new Array<number>(items.length + 1).fill(items.length);
+	for (let p = items.length - 1; p >= 0; p--) minFrom[p] = Math.min(groupStart[p], minFrom[p + 1]);
+	const batches: number[][] = [];
+	let start = 0;
+	while (start < items.length) {
+		let cut = Math.min(items.length, start + size);
+		while (cut > start && cut < items.length && minFrom[cut] < cut) cut--;
+		if (cut === start)
+			throw new Error(`Batch items from ${start} form a dependency chain longer than ${size}`);
+		batches.push(Array.from({ length: cut - start }, (_, k) => start + k));
+		start = cut;
+	}
+	return batches;
+}
+
+function lowerHeaders(headers: Record<string, string> | undefined): Record<string, string> {
+	const out: Record<string, string> = {};
+	for (const [k, v] of Object.entries(headers ?? {})) out[k.toLowerCase()] = String(v);
+	return out;
+}
+
+/** The member URL relative to the version root (`/users/x?$select=id`). */
+function memberUrl(transport: GraphTransport, url: string, itemIndex?: number): string {
+	const absolute = transport.resolveUrl(url, undefined, itemIndex);
+	const rest = absolute.slice(transport.origin.length);
+	return rest.replace(/^\/(v1\.0|beta)(?=\/|\?|$)/i, '') || '/';
+}
+
+export async function runBatch(
+	transport: GraphTransport,
+	items: BatchItem[],
+	options: BatchOptions = {},
+): Promise<BatchItemResult[]> {
+	const results = new Array<BatchItemResult | undefined>(items.length);
+	const indexOf = (i: number) =>
+		options.itemIndexOffset === undefined ? undefined : options.itemIndexOffset + i;
+	const urls = items.map((item, i) => memberUrl(transport, item.url, indexOf(i)));
+	let plan: number[][];
+	try {
+		plan = planBatches(items);
+	} catch (error) {
+		throw refusedRequestError(
+			transport.node,
+			'The batch cannot be split into requests of 20',
+			(error as Error).message,
+		);
+	}
+	const concurrency = Math.max(1, options.concurrency ?? transport.batchConcurrency);
+
+	const fail = (
+		i: number,
+		status: number,
+		headers: Record<string, string>,
+		body: unknown,
+		extra: {
+			attempts: number;
+			stoppedBecause?: 'attempts' | 'budget' | 'retry-after-too-long';
+			retryAfterMs?: number;
+		},
+	) => {
+		results[i] = {
+			ok: false,
+			status,
+			headers,
+			body,
+			error: graphApiError(
+				transport.node,
+				{
+					status,
+					method: items[i].method,
+					url: urls[i],
+					body,
+					headers,
+					scheme: transport.scheme,
+					...extra,
+				},
+				{ itemIndex: indexOf(i) },
+			),
+		};
+	};
+
+	const runOne = async (batch: number[]) => {
+		let pending = batch;
+		const started = Date.now();
+		for (let attempt = 1; pending.length > 0; attempt++) {
+			const inBatch = new Set(pending);
+			const requests = pending.map((i) => {
+				const item = items[i];
+				const headers = { ...(item.headers ?? {}) };
+				if (
+					item.body !== undefined &&
+					!Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')
+				)
+					headers['Content-Type'] = 'application/json';
+				const dependsOn = (item.dependsOn ?? []).filter((d) => inBatch.has(d)).map(String);
+				return {
+					id: String(i),
+					method: item.method,
+					url: urls[i],
+					...(Object.keys(headers).length ? { headers } : {}),
+					...(item.body !== undefined ? { body: item.body } : {}),
+					...(dependsOn.length ? { dependsOn } : {}),
+				};
+			});
+			let answers: MemberAnswer[];
+			try {
+				const response = await transport.request<{ responses?: MemberAnswer[] }>({
+					method: 'POST',
+					url: '/$batch',
+					body: { requests },
+					// The envelope may be repeated after a network error only if every member may.
+					idempotent: pending.every((i) => isIdempotent(items[i].method, items[i].idempotent)),
+					signal: options.signal,
+				});
+				answers = response?.responses ?? [];
+			} catch (error) {
+				// The whole batch failed (after the transport's own retries): every pending item gets that error.
+				for (const i of pending) {
+					results[i] = {
+						ok: false,
+						status: Number((error as NodeApiError).httpCode ?? 0),
+						headers: {},
+						body: undefined,
+						error: error as NodeApiError,
+					};
+				}
+				return;
+			}
+			const byId = new Map(answers.map((a) => [a.id, { ...a, headers: lowerHeaders(a.headers) }]));
+			const retry: number[] = [];
+			let longestRetryAfter: number | undefined;
+			for (const i of pending) {
+				const answer = byId.get(String(i));
+				if (!answer) {
+					fail(
+						i,
+						500,
+						{},
+						{
+							error: {
+								code: 'MissingBatchResponse',
+								message: `Graph's $batch answer has no response for member ${i}.`,
+							},
+						},
+						{ attempts: attempt },
+					);
+					continue;
+				}
+				const headers = answer.headers;
+				if (isRetryableStatus(answer.status, isIdempotent(items[i].method, items[i].idempotent))) {
+					retry.push(i);
+					const ms = parseRetryAfter(headers['retry-after']);
+					if (ms !== undefined) longestRetryAfter = Math.max(longestRetryAfter ?? 0, ms);
+				} else if (answer.status >= 200 && answer.status < 400) {
+					results[i] = { ok: true, status: answer.status, headers, body: answer.body };
+				}
+			}
+			// A 424 (failed dependency) whose dependency is being retried is retried with it.
+			const retrySet = new Set(retry);
+			for (const i of pending) {
+				const answer = byId.get(String(i));
+				if (!answer || results[i] || retrySet.has(i)) continue;
+				const waitsOnRetry =
+					answer.status === 424 && (items[i].dependsOn ?? []).some((d) => retrySet.has(d));
+				if (waitsOnRetry) {
+					retry.push(i);
+					retrySet.add(i);
+				} else {
+					fail(i, answer.status, answer.headers, answer.body, { attempts: attempt });
+				}
+			}
+			if (retry.length === 0) return;
+			const decision = decideWait(transport.policy, attempt, started, longestRetryAfter);
+			if (!decision.retry) {
+				for (const i of retry) {
+					const answer = byId.get(String(i))!;
+					fail(i, answer.status, answer.headers, answer.body, {
+						attempts: attempt,
+						stoppedBecause: decision.reason,
+						retryAfterMs: decision.retryAfterMs,
+					});
+				}
+				return;
+			}
+			recordWait(transport.stats, decision);
+			const cancelled = await sleep(
+				decision.waitMs * transport.policy.waitScale,
+				options.signal,
+			).then(
+				() => false,
+				() => true,
+			);
+			if (cancelled)
+				throw refusedRequestError(
+					transport.node,
+					'The batch was cancelled',
+					'The execution was stopped while throttled members waited to be sent again.',
+				);
+			pending = retry.sort((a, b) => a - b);
+		}
+	};
+
+	let nextBatch = 0;
+	const worker = async () => {
+		while (nextBatch < plan.length) {
+			const batch = plan[nextBatch++];
+			await runOne(batch);
+		}
+	};
+	await Promise.all(Array.from({ length: Math.min(concurrency, plan.length) }, worker));
+	return results.map(
+		(r, i) =>
+			r ??
+			({
+				ok: false,
+				status: 0,
+				headers: {},
+				body: undefined,
+				error: graphApiError(transport.node, {
+					status: 500,
+					method: items[i].method,
+					url: urls[i],
+					scheme: transport.scheme,
+				}),
+			} as BatchFailure),
+	);
+}

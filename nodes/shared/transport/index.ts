@@ -1,0 +1,17 @@
+/**
+ * The shared Graph transport: every node's only way to Microsoft Graph (see transport.ts).
+ */
+export { GraphTransport, withQuery } from './transport';
+export type {
+	GraphTransportOptions,
+	QueryValue,
+	TransportRequest,
+	TransportResponse,
+	UnauthenticatedRequest,
+} from './transport';
+export { BATCH_SIZE, planBatches } from './batch';
+export type { BatchFailure, BatchItem, BatchItemResult, BatchOptions, BatchSuccess } from './batch';
+export type { Page, PageOptions } from './paging';
+export { DEFAULT_RETRY_POLICY, isIdempotent, parseRetryAfter } from './retry';
+export type { HttpMethod, RetryPolicy, TransportStats } from './retry';
+export { createGraphTransport } from './factory';

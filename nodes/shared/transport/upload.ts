@@ -1,0 +1,641 @@
+/**
+ * Uploads to Microsoft 365 through upload sessions (drive items and mail attachments), streamed
+ * from a Readable with memory bounded by one chunk, plus the simple upload for small files.
+ *
+ * - The session is created by the caller through the authenticated Graph transport
+ *   (`createSession`); the fragments go to the pre-authenticated `uploadUrl` through `http`,
+ *   which must send no `Authorization` header (SharePoint and Outlook answer 401 to one).
+ * - Chunks are multiples of 320 KiB (Graph's rule for every fragment but the last), read one at
+ *   a time into one reusable buffer: a chunk is read from the stream only after the previous
+ *   one was accepted, so the stream is read once and nothing before the current chunk is kept.
+ * - After a failed fragment (network error, 5xx, 429, 416) the session status (`GET uploadUrl`)
+ *   says where the service stands (`nextExpectedRanges`); the upload goes on from there, re-sending
+ *   only the part of the current chunk the service lacks. Retries are bounded per chunk.
+ * - A fatal error cancels the session (`DELETE uploadUrl`) before it is thrown.
+ * - The quickXorHash of the bytes sent is computed on the way and compared with the one the
+ *   service reports for the new drive item (SharePoint and OneDrive report quickXorHash).
+ *
+ * Microsoft's `LargeFileUploadTask` (graph-client 3) slices a whole in-memory file or a seekable
+ * source, sends the Graph client's Authorization middleware along unless configured otherwise,
+ * and does not resume from the service's status; this small loop keeps memory to one chunk of a
+ * one-way stream (n8n's filesystem binary mode) and resumes without re-reading.
+ */
+import type { Readable } from 'node:stream';
+import { networkErrorCode, parseRetryAfter, sleep } from './retry';
+
+/** Graph's fragment unit: every fragment but the last is a multiple of 320 KiB. */
+export const UPLOAD_FRAGMENT_UNIT = 320 * 1024;
+/** Default chunk: 32 x 320 KiB = 10 MiB (Microsoft's recommendation: 5-10 MiB). */
+export const DEFAULT_UPLOAD_CHUNK_SIZE = 32 * UPLOAD_FRAGMENT_UNIT;
+/** A fragment must stay below 60 MiB. */
+export const MAX_UPLOAD_FRAGMENT = 60 * 1024 * 1024;
+/** Mail attachment sessions take less than 4 MB per PUT: 12 x 320 KiB = 3.75 MiB. */
+export const ATTACHMENT_CHUNK_SIZE = 12 * UPLOAD_FRAGMENT_UNIT;
+/** Files up to this size go through the simple upload (`PUT .../content`) rather than a session. */
+export const SIMPLE_UPLOAD_LIMIT = 4 * 1024 * 1024;
+
+export interface UploadSource {
+	/** The content, read once, front to back (e.g. `this.helpers.getBinaryStream(...)`). */
+	stream: Readable;
+	/** Exact size in bytes (the Content-Range total). */
+	size: number;
+	fileName?: string;
+	mimeType?: string;
+}
+
+/** What `createUploadSession` (drive item) or `attachments/createUploadSession` (mail) answers. */
+export interface UploadSessionInfo {
+	uploadUrl: string;
+	expirationDateTime?: string;
+	nextExpectedRanges?: string[];
+}
+
+export interface PreauthenticatedRequest {
+	method: 'GET' | 'PUT' | 'DELETE';
+	/** Absolute, pre-authenticated URL (the session's `uploadUrl`). */
+	url: string;
+	headers?: Record<string, string>;
+	body?: Uint8Array;
+	signal?: AbortSignal;
+}
+
+export interface PreauthenticatedResponse {
+	status: number;
+	headers: Record<string, string>;
+	/** Parsed JSON, or the raw text when it is not JSON, or undefined when empty. */
+	body: unknown;
+}
+
+/**
+ * Requests to pre-authenticated URLs. It must never add an `Authorization` header: the URL
+ * carries its own credential. The Graph transport's unauthenticated request method fits;
+ * `fetchPreauthenticated` is a standalone one.
+ */
+export interface PreauthenticatedHttp {
+	request(request: PreauthenticatedRequest): Promise<PreauthenticatedResponse>;
+}
+
+export interface UploadRetryOptions {
+	/** Attempts per chunk, the first one included (default 5). */
+	maxAttempts?: number;
+	/** First backoff step without Retry-After (default 1 s), doubled per attempt. */
+	baseDelayMs?: number;
+	/** Longest single wait (default 30 s); a longer Retry-After ends the upload. */
+	maxDelayMs?: number;
+}
+
+export interface UploadProgress {
+	/** Bytes the service acknowledged. */
+	uploaded: number;
+	total: number;
+}
+
+export interface LargeUploadOptions {
+	createSession: () => Promise<UploadSessionInfo>;
+	http: PreauthenticatedHttp;
+	source: UploadSource;
+	/** Bytes per fragment: a multiple of 320 KiB below 60 MiB (default 10 MiB). */
+	chunkSize?: number;
+	retry?: UploadRetryOptions;
+	signal?: AbortSignal;
+	onProgress?: (progress: UploadProgress) => void;
+	/** Compare the quickXorHash of the bytes sent with the item's (default true). */
+	verifyHash?: boolean;
+}
+
+export interface LargeUploadResult {
+	/** 201 (created) or 200 (replaced). */
+	status: number;
+	/** The final answer's body: the driveItem for drive uploads; empty for mail attachments. */
+	body: unknown;
+	headers: Record<string, string>;
+	/** base64 quickXorHash of the bytes sent. */
+	quickXorHash: string;
+	/** PUT requests sent, and how many of them re-sent a part of a chunk after a failure. */
+	requests: number;
+	resends: number;
+}
+
+export class UploadSessionError extends Error {
+	constructor(
+		message: string,
+		readonly status?: number,
+		readonly body?: unknown,
+		readonly cause?: unknown,
+	) {
+		super(message);
+		this.name = 'UploadSessionError';
+	}
+}
+
+/** Validates a chunk size: a positive multiple of 320 KiB below 60 MiB. */
+export function validateChunkSize(chunkSize: number): number {
+	if (
+		!Number.isInteger(chunkSize) ||
+		chunkSize <= 0 ||
+		chunkSize % UPLOAD_FRAGMENT_UNIT !== 0 ||
+		chunkSize >= MAX_UPLOAD_FRAGMENT
+	) {
+		throw new UploadSessionError(
+			`The upload chunk size must be a multiple of 320 KiB (327,680 bytes) below 60 MiB; got ${chunkSize}.`,
+		);
+	}
+	return chunkSize;
+}
+
+/** Whether a file of `size` bytes should use the simple upload rather than a session. */
+export function useSimpleUpload(size: number, limit = SIMPLE_UPLOAD_LIMIT): boolean {
+	return size <= limit;
+}
+
+// ---------------------------------------------------------------------------------------------
+// quickXorHash
+
+/**
+ * Microsoft's quickXorHash (OneDrive for Business / SharePoint `file.hashes.quickXorHash`): each
+ * byte is XORed into a 160-bit circular register at bit 11 x its offset, and the length (64-bit
+ * little-endian) is XORed into the last 8 bytes. Bytes at offsets equal modulo 160 land on the
+ * same bits, so they are folded into 160 byte cells first and placed once at the end.
+ */
+export class QuickXorHash {
+	private cells = new Uint8Array(160);
+	private cell = 0;
+	private length = 0;
+
+	update(data: Uint8Array): this {
+		const cells = this.cells;
+		let cell = this.cell;
+		for (let i = 0; i < data.length; i++) {
+			cells[cell] ^= data[i];
+			if (++cell === 160) cell = 0;
+		}
+		this.cell = cell;
+		this.length += data.length;
+		return this;
+	}
+
+	copy(): QuickXorHash {
+		const clone = new QuickXorHash();
+		clone.cells.set(this.cells);
+		clone.cell = this.cell;
+		clone.length = this.length;
+		return clone;
+	}
+
+	digest(): Buffer {
+		const out = Buffer.alloc(20);
+		for (let r = 0; r < 160; r++) {
+			const value = this.cells[r];
+			if (!value) continue;
+			const bit = (r * 11) % 160;
+			// Place 8 bits at `bit`, wrapping around the 160-bit register (little-endian bit order).
+			for (let k = 0; k < 8; k++) {
+				if (value & (1 << k)) {
+					const position = (bit + k) % 160;
+					out[position >> 3] ^= 1 << (position & 7);
+				}
+			}
+		}
+		let length = BigInt(this.length);
+		for (let i = 0; i < 8; i++) {
+			out[12 + i] ^= Number(length & 0xffn);
+			length >>= 8n;
+		}
+		return out;
+	}
+
+	digestBase64(): string {
+		return this.digest().toString('base64');
+	}
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reading a stream chunk by chunk into one buffer
+
+/** Reads a Readable into a caller's buffer, exactly `n` bytes at a time (fewer only at the end). */
+export class ChunkReader {
+	private readonly iterator: AsyncIterator<unknown>;
+	private leftover: Buffer | undefined;
+	private done = false;
+
+	constructor(stream: Readable) {
+		this.iterator = stream[Symbol.asyncIterator]();
+	}
+
+	/** Fills `target[0..n)`; returns the bytes read (less than n only when the stream ended). */
+	async fill(target: Buffer, n: number): Promise<number> {
+		let filled = 0;
+		while (filled < n) {
+			let piece = this.leftover;
+			this.leftover = undefined;
+			if (!piece) {
+				if (this.done) break;
+				const next = await this.iterator.next();
+				if (next.done) {
+					this.done = true;
+					break;
+				}
+				piece = toBuffer(next.value);
+			}
+			const take = Math.min(piece.length, n - filled);
+			piece.copy(target, filled, 0, take);
+			filled += take;
+			if (take < piece.length) this.leftover = piece.subarray(take);
+		}
+		return filled;
+	}
+
+	/** Whether the stream has more bytes (reads ahead at most one piece). */
+	async hasMore(): Promise<boolean> {
+		if (this.leftover?.length) return true;
+		if (this.done) return false;
+		const next = await this.iterator.next();
+		if (next.done) {
+			this.done = true;
+			return false;
+		}
+		this.leftover = toBuffer(next.value);
+		return this.leftover.length > 0 || this.hasMore();
+	}
+
+	async close(): Promise<void> {
+		if (!this.done) await this.iterator.return?.();
+		this.done = true;
+	}
+}
+
+function toBuffer(value: unknown): Buffer {
+	if (Buffer.isBuffer(value)) return value;
+	if (typeof value === 'string') return Buffer.from(value);
+	if (value instanceof Uint8Array) return Buffer.from(value.buffer, value.byteOffset, value.length);
+	throw new UploadSessionError('The upload stream produced a value that is not bytes.');
+}
+
+// ---------------------------------------------------------------------------------------------
+// Upload sessions
+
+/** The first offset of `nextExpectedRanges` (`["26214400-"]`, `["0-1023", "2048-"]`). */
+export function nextExpectedOffset(body: unknown): number | undefined {
+	const ranges = (body as { nextExpectedRanges?: unknown } | undefined)?.nextExpectedRanges;
+	if (!Array.isArray(ranges) || ranges.length === 0) return undefined;
+	const starts = ranges
+		.map((r) => /^(\d+)-/.exec(String(r)))
+		.filter((m): m is RegExpExecArray => m !== null)
+		.map((m) => Number(m[1]));
+	return starts.length ? Math.min(...starts) : undefined;
+}
+
+function errorMessage(status: number, body: unknown): string {
+	const error = (body as { error?: { code?: unknown; message?: unknown } } | undefined)?.error;
+	if (error && (error.code || error.message))
+		return `${status} ${String(error.code ?? '')}: ${String(error.message ?? '')}`.trim();
+	return `HTTP ${status}`;
+}
+
+type Attempt =
+	| { kind: 'accepted'; next: number | undefined }
+	| { kind: 'complete'; response: PreauthenticatedResponse }
+	| { kind: 'retry'; waitMs?: number; reason: string }
+	| { kind: 'fatal'; error: UploadSessionError };
+
+/**
+ * Uploads `source` through a new upload session. Resolves with the final answer (201/200);
+ * rejects with an `UploadSessionError` after cancelling the session.
+ */
+export async function uploadLargeFile(options: LargeUploadOptions): Promise<LargeUploadResult> {
+	const chunkSize = validateChunkSize(options.chunkSize ?? DEFAULT_UPLOAD_CHUNK_SIZE);
+	const { source, http, signal } = options;
+	const total = source.size;
+	if (!Number.isSafeInteger(total) || total <= 0) {
+		throw new UploadSessionError(
+			`An upload session needs a known, positive size; got ${String(total)}.`,
+		);
+	}
+	const maxAttempts = Math.max(1, options.retry?.maxAttempts ?? 5);
+	const baseDelayMs = options.retry?.baseDelayMs ?? 1000;
+	const maxDelayMs = options.retry?.maxDelayMs ?? 30_000;
+
+	const session = await options.createSession();
+	if (!session?.uploadUrl) throw new UploadSessionError('The upload session has no uploadUrl.');
+	const url = session.uploadUrl;
+
+	const reader = new ChunkReader(source.stream);
+	const buffer = Buffer.allocUnsafe(Math.min(chunkSize, total));
+	const hash = new QuickXorHash();
+	let requests = 0;
+	let resends = 0;
+	let final: PreauthenticatedResponse | undefined;
+	let failure: UploadSessionError | undefined;
+
+	const cancel = async () => {
+		try {
+			await http.request({ method: 'DELETE', url });
+		} catch {
+			// best effort: the session expires on its own
+		}
+	};
+
+	const put = async (from: number, chunkStart: number, length: number): Promise<Attempt> => {
+		const end = chunkStart + length - 1;
+		requests += 1;
+		let response: PreauthenticatedResponse;
+		try {
+			response = await http.request({
+				method: 'PUT',
+				url,
+				headers: {
+					'Content-Range': `bytes ${from}-${end}/${total}`,
+					'Content-Length': String(end - from + 1),
+				},
+				body: buffer.subarray(from - chunkStart, length),
+				signal,
+			});
+		} catch (error) {
+			if (signal?.aborted)
+				return { kind: 'fatal', error: new UploadSessionError('The upload was cancelled.') };
+			const code = networkErrorCode(error);
+			if (code) return { kind: 'retry', reason: code };
+			return {
+				kind: 'fatal',
+				error: new UploadSessionError(
+					`Upload fragment failed: ${(error as Error)?.message}`,
+					undefined,
+					undefined,
+					error,
+				),
+			};
+		}
+		const { status, body } = response;
+		if (status === 200 || status === 201) return { kind: 'complete', response };
+		if (status === 202) return { kind: 'accepted', next: nextExpectedOffset(body) };
+		if (status === 416 || status === 409) return { kind: 'retry', reason: `HTTP ${status}` };
+		if (status === 429 || status >= 500) {
+			const retryAfter = parseRetryAfter(response.headers['retry-after']);
+			if (retryAfter !== undefined && retryAfter > maxDelayMs) {
+				return {
+					kind: 'fatal',
+					error: new UploadSessionError(
+						`The service asked to wait ${retryAfter} ms, more than ${maxDelayMs} ms.`,
+						status,
+						body,
+					),
+				};
+			}
+			return { kind: 'retry', waitMs: retryAfter, reason: `HTTP ${status}` };
+		}
+		return {
+			kind: 'fatal',
+			error: new UploadSessionError(
+				`Upload fragment refused: ${errorMessage(status, body)}`,
+				status,
+				body,
+			),
+		};
+	};
+
+	/** Where the service stands: the next offset it expects, or 'gone' when the session is gone. */
+	const status = async (): Promise<number | 'gone' | undefined> => {
+		try {
+			const response = await http.request({ method: 'GET', url, signal });
+			if (response.status === 404) return 'gone';
+			if (response.status !== 200) return undefined;
+			return nextExpectedOffset(response.body);
+		} catch {
+			return undefined;
+		}
+	};
+
+	try {
+		let offset = 0;
+		while (offset < total && !failure && !final) {
+			const length = Math.min(chunkSize, total - offset);
+			const read = await reader.fill(buffer, length);
+			if (read < length) {
+				failure = new UploadSessionError(
+					`The upload stream ended after ${offset + read} of ${total} bytes.`,
+				);
+				break;
+			}
+			hash.update(buffer.subarray(0, length));
+			const chunkStart = offset;
+			const chunkEnd = chunkStart + length;
+			let from = chunkStart;
+			for (let attempt = 1; ; attempt++) {
+				if (attempt > 1) resends += 1;
+				const outcome = await put(from, chunkStart, length);
+				if (outcome.kind === 'complete') {
+					if (chunkEnd !== total) {
+						failure = new UploadSessionError(
+							`The upload session completed after ${chunkEnd} of ${total} bytes.`,
+							outcome.response.status,
+							outcome.response.body,
+						);
+					} else final = outcome.response;
+					break;
+				}
+				if (outcome.kind === 'accepted') {
+					if (outcome.next !== undefined && outcome.next !== chunkEnd) {
+						// The service kept less (or more) than this fragment: resend from where it stands.
+						if (outcome.next < chunkStart || outcome.next > chunkEnd) {
+							failure = new UploadSessionError(
+								`The service expects byte ${outcome.next}, outside the chunk ${chunkStart}-${chunkEnd - 1}.`,
+							);
+							break;
+						}
+						from = outcome.next;
+						if (attempt >= maxAttempts) {
+							failure = new UploadSessionError(
+								`Upload fragment ${chunkStart}-${chunkEnd - 1} was not accepted after ${attempt} attempts.`,
+							);
+							break;
+						}
+						continue;
+					}
+					break;
+				}
+				if (outcome.kind === 'fatal') {
+					failure = outcome.error;
+					break;
+				}
+				if (attempt >= maxAttempts) {
+					failure = new UploadSessionError(
+						`Upload fragment ${chunkStart}-${chunkEnd - 1} failed ${attempt} times (last: ${outcome.reason}).`,
+					);
+					break;
+				}
+				const wait = outcome.waitMs ?? Math.min(maxDelayMs, baseDelayMs * 2 ** (attempt - 1));
+				await sleep(wait, signal);
+				const next = await status();
+				if (next === 'gone') {
+					failure = new UploadSessionError(
+						chunkEnd === total
+							? 'The upload session is gone after the last fragment; the file may have been committed.'
+							: 'The upload session expired or was cancelled.',
+						404,
+					);
+					break;
+				}
+				if (next === undefined) continue; // status unknown: resend from the same place
+				if (next < chunkStart) {
+					failure = new UploadSessionError(
+						`The service lost data it had acknowledged: it expects byte ${next}, this chunk starts at ${chunkStart}.`,
+					);
+					break;
+				}
+				if (next >= chunkEnd) break; // the fragment arrived after all
+				from = next;
+			}
+			offset = chunkEnd;
+			options.onProgress?.({ uploaded: final ? total : Math.min(offset, total), total });
+		}
+		if (!failure && !final) {
+			failure = new UploadSessionError('The upload ended without the service confirming the file.');
+		}
+		if (!failure && (await reader.hasMore())) {
+			failure = new UploadSessionError(
+				`The upload stream has more than the declared ${total} bytes.`,
+			);
+		}
+	} catch (error) {
+		failure =
+			error instanceof UploadSessionError
+				? error
+				: new UploadSessionError(
+						signal?.aborted
+							? 'The upload was cancelled.'
+							: `Upload failed: ${(error as Error)?.message}`,
+						undefined,
+						undefined,
+						error,
+					);
+	} finally {
+		await reader.close().catch(() => undefined);
+	}
+
+	if (failure || !final) {
+		if (!final) await cancel();
+		throw failure ?? new UploadSessionError('The upload failed.');
+	}
+	const quickXorHash = hash.digestBase64();
+	const reported = (final.body as { file?: { hashes?: { quickXorHash?: unknown } } } | undefined)
+		?.file?.hashes?.quickXorHash;
+	if (options.verifyHash !== false && typeof reported === 'string' && reported !== quickXorHash) {
+		throw new UploadSessionError(
+			`The uploaded file's quickXorHash (${reported}) differs from the bytes sent (${quickXorHash}).`,
+			final.status,
+			final.body,
+		);
+	}
+	return {
+		status: final.status,
+		body: final.body,
+		headers: final.headers,
+		quickXorHash,
+		requests,
+		resends,
+	};
+}
+
+// ---------------------------------------------------------------------------------------------
+// Simple upload
+
+/** Reads a small source whole (at most `limit` bytes) for a simple `PUT .../content`. */
+export async function readSmallSource(
+	source: UploadSource,
+	limit = SIMPLE_UPLOAD_LIMIT,
+): Promise<Buffer> {
+	if (source.size > limit) {
+		throw new UploadSessionError(
+			`${source.size} bytes is over the simple upload limit of ${limit} bytes; use an upload session.`,
+		);
+	}
+	const buffer = Buffer.alloc(source.size);
+	const reader = new ChunkReader(source.stream);
+	try {
+		const read = await reader.fill(buffer, source.size);
+		if (read < source.size) {
+			throw new UploadSessionError(
+				`The upload stream ended after ${read} of ${source.size} bytes.`,
+			);
+		}
+		if (await reader.hasMore()) {
+			throw new UploadSessionError(
+				`The upload stream has more than the declared ${source.size} bytes.`,
+			);
+		}
+	} finally {
+		await reader.close();
+	}
+	return buffer;
+}
+
+/**
+ * Simple upload: reads the (small) source and hands the bytes to `put`, which sends
+ * `PUT /drives/{id}/items/{parent-id}:/{name}:/content` through the authenticated Graph transport.
+ */
+export async function uploadSmall<T>(
+	source: UploadSource,
+	put: (body: Buffer, contentType: string) => Promise<T>,
+	limit = SIMPLE_UPLOAD_LIMIT,
+): Promise<T> {
+	const body = await readSmallSource(source, limit);
+	return await put(body, source.mimeType ?? 'application/octet-stream');
+}
+
+// ---------------------------------------------------------------------------------------------
+// A standalone PreauthenticatedHttp over fetch
+
+const PREAUTH_WRITE_SLICE = 256 * 1024;
+
+/** `PreauthenticatedHttp` over the global fetch: never an Authorization header, no redirects followed. */
+export const fetchPreauthenticated: PreauthenticatedHttp = {
+	async request(request) {
+		const headers: Record<string, string> = {};
+		for (const [name, value] of Object.entries(request.headers ?? {})) {
+			// Authorization never goes to these URLs.
+			if (name.toLowerCase() === 'authorization' || name.toLowerCase() === 'content-length')
+				continue;
+			headers[name] = value;
+		}
+		// fetch copies a Uint8Array body (a chunk's worth of garbage per request), and one large
+		// write is encrypted by TLS whole; a pulled stream of views into the caller's buffer, with
+		// an explicit Content-Length, sends it as it is, a slice at a time.
+		const payload = request.body;
+		if (payload) headers['Content-Length'] = String(payload.length);
+		let sent = 0;
+		const init: RequestInit & { duplex?: 'half' } = {
+			method: request.method,
+			headers,
+			redirect: 'manual',
+			signal: request.signal,
+		};
+		if (payload?.length) {
+			init.body = new ReadableStream<Uint8Array>({
+				pull(controller) {
+					const end = Math.min(payload.length, sent + PREAUTH_WRITE_SLICE);
+					controller.enqueue(payload.subarray(sent, end));
+					sent = end;
+					if (sent >= payload.length) controller.close();
+				},
+			});
+			init.duplex = 'half';
+		} else if (payload) {
+			init.body = payload;
+		}
+		const response = await fetch(request.url, init);
+		const text = await response.text();
+		let body: unknown = text || undefined;
+		if (text) {
+			try {
+				body = JSON.parse(text);
+			} catch {
+				// not JSON: keep the text
+			}
+		}
+		const out: Record<string, string> = {};
+		response.headers.forEach((value, name) => {
+			out[name.toLowerCase()] = value;
+		});
+		return { status: response.status, headers: out, body };
+	},
+};

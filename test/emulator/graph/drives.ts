@@ -1,0 +1,888 @@
+/**
+ * SharePoint sites, document libraries and drive items on Graph:
+ * - `/sites/root`, `/sites/{hostname},{siteCollectionId},{webId}`, `/sites/{hostname}:/{path}[:]`,
+ *   `/sites/{site}/drives`, `/sites/{site}/drive`, `/sites/{site}/drives/{id}`, `/drives/{id}`;
+ * - items under `/drives/{id}` (or `/sites/{site}/drive[s/{id}]`) by `root`, `items/{id}`,
+ *   `root:/a/b.txt:` and `items/{id}:/rel/path:`, with `/children` (GET, POST folder),
+ *   `/content` (GET: 302 to a pre-authenticated download URL; PUT: simple upload) and
+ *   `/createUploadSession`; DELETE of an item;
+ * - upload sessions on a pre-authenticated URL outside /v1.0
+ *   (`{site}/_api/v2.0/drives/{id}/items/{id}/uploadSession?guid=...&tempauth=...`), which refuses
+ *   an Authorization header (401) as SharePoint does, with Graph's fragment rules.
+ *
+ * Permissions: each route is authorised with the catalogue's permissions for its canonical form
+ * (`/drives/{id}/items/{id}/...`), since the catalogue lists only some of the equivalent
+ * addressing forms (`root`, `root:/path:`, `/sites/{id}/drive/...`).
+ */
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { createReadStream, promises as fsp } from 'node:fs';
+import type { Readable } from 'node:stream';
+import { typeProperties } from '../../../nodes/shared/graph/contract';
+import { permissionsFor } from '../../../nodes/shared/graph/permissions';
+import { QuickXorHash } from '../../../nodes/shared/transport/upload';
+import {
+	ConflictBehavior,
+	DriveStore,
+	IdentitySet,
+	itemNotFound,
+	pathSegments,
+	StoredDrive,
+	StoredItem,
+	StoredSite,
+	validateName,
+} from '../drive-store';
+import type { Emulator } from '../emulator';
+import type { EmuRequest, EmuResponse } from '../http';
+import { listResponse } from './odata';
+import {
+	baseHeaders,
+	GraphContext,
+	GraphError,
+	graphErrorResponse,
+	GraphRouteOptions,
+	GraphService,
+} from './service';
+
+/** Simple upload limit (`PUT .../content`). Graph's reference gives 250 MB today; the older OneDrive reference 4 MB. */
+export const DEFAULT_SIMPLE_UPLOAD_LIMIT = 250 * 1024 * 1024;
+export const FRAGMENT_UNIT = 320 * 1024;
+/** A fragment must be smaller than 60 MiB. */
+export const FRAGMENT_LIMIT = 60 * 1024 * 1024;
+const SESSION_LIFETIME_MS = 24 * 3600 * 1000;
+
+interface UploadSession {
+	guid: string;
+	tempauth: string;
+	tenantId: string;
+	drive: StoredDrive;
+	/** The folder the path is relative to, the missing folders, and the file name. */
+	base: StoredItem;
+	folders: string[];
+	name: string;
+	behavior: ConflictBehavior;
+	/** Set by the first fragment (or `item.fileSize`). */
+	total?: number;
+	received: number;
+	blob: string;
+	sha: ReturnType<typeof createHash>;
+	qx: QuickXorHash;
+	expires: number;
+	by: IdentitySet;
+	busy: boolean;
+	sitePrefix: string;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Routes
+
+const SITE = String.raw`(?<site>[^/:]+(?::/[^:]*:)?)`;
+const DRIVE = String.raw`^/(?:drives/(?<drive>[^/:]+)|sites/${SITE}/drive(?:s/(?<sdrive>[^/:]+))?)`;
+const ITEM = String.raw`/(?:root|items/(?<item>[^/:]+))`;
+
+function itemRoute(action: string): RegExp {
+	// With an action after the path, the path is closed by ':'; without one, the ':' is optional.
+	const rel = action ? String.raw`(?::(?<rel>/[^:]*):)?` : String.raw`(?::(?<rel>/[^:]*):?)?`;
+	return new RegExp(`${DRIVE}${ITEM}${rel}${action.replace(/\//g, '\\/')}/?$`, 'i');
+}
+
+function catalogue(method: string, canonical: string): GraphRouteOptions {
+	const delegated = permissionsFor(method, canonical, 'delegated')?.all;
+	const application = permissionsFor(method, canonical, 'application')?.all;
+	if (!delegated?.length || !application?.length)
+		throw new Error(`no catalogue permissions for ${method} ${canonical}`);
+	return { permissions: { delegated, application }, workload: 'sharepoint' };
+}
+
+function decode(value: string | undefined): string | undefined {
+	if (value === undefined) return undefined;
+	try {
+		return decodeURIComponent(value);
+	} catch {
+		return value;
+	}
+}
+
+export class DrivesService {
+	/** Simple upload limit in bytes; tests may lower it. */
+	simpleUploadLimit = DEFAULT_SIMPLE_UPLOAD_LIMIT;
+	readonly store: DriveStore;
+	private readonly sessions = new Map<string, UploadSession>();
+
+	constructor(graph: GraphService, emu: Emulator) {
+		this.store = new DriveStore(emu.directory);
+		this.register(graph);
+	}
+
+	// Test accessors ------------------------------------------------------------------------------
+
+	/** A drive by ID or `{site ref}/{library}`, e.g. `contoso.sharepoint.com:/sites/reports/Reports`. */
+	drive(ref: string): StoredDrive {
+		return this.store.driveFor(ref);
+	}
+
+	read(drive: string, path: string): Promise<Buffer> {
+		return this.store.read(drive, path);
+	}
+
+	stream(drive: string, path: string): Readable {
+		return this.store.stream(drive, path);
+	}
+
+	/** sha256 (hex) of a stored file. */
+	hash(drive: string, path: string): string {
+		return this.store.hash(drive, path);
+	}
+
+	item(drive: string, path: string): StoredItem | undefined {
+		return this.store.item(drive, path);
+	}
+
+	/** Open upload sessions. */
+	get openSessions(): number {
+		return this.sessions.size;
+	}
+
+	async close(): Promise<void> {
+		this.sessions.clear();
+		await this.store.close();
+	}
+
+	// Graph routes --------------------------------------------------------------------------------
+
+	private register(graph: GraphService): void {
+		graph.route(
+			'GET',
+			new RegExp(String.raw`^/sites/(?<site>[^/:]+(?::/[^:]*:?)?)/?$`, 'i'),
+			(ctx) => ({
+				status: 200,
+				body: {
+					'@odata.context': `${ctx.root}/$metadata#sites/$entity`,
+					...this.siteJson(this.site(ctx)),
+				},
+				contractType: 'site',
+			}),
+			catalogue('GET', '/sites/x'),
+		);
+		graph.route(
+			'GET',
+			new RegExp(String.raw`^/sites/${SITE}/drives/?$`, 'i'),
+			(ctx) => {
+				const site = this.site(ctx);
+				return listResponse(ctx, site.drives, {
+					context: `sites('${site.id}')/drives`,
+					type: 'drive',
+					defaultTop: 200,
+					maxTop: 999,
+					properties: typeProperties('drive') ?? [],
+					project: (d, select) => project(this.driveJson(d), select),
+				});
+			},
+			catalogue('GET', '/sites/x/drives'),
+		);
+		const getDrive = (ctx: GraphContext): EmuResponse => ({
+			status: 200,
+			body: {
+				'@odata.context': `${ctx.root}/$metadata#drives/$entity`,
+				...this.driveJson(this.driveOf(ctx)),
+			},
+			contractType: 'drive',
+		});
+		graph.route(
+			'GET',
+			new RegExp(String.raw`^/drives/(?<drive>[^/:]+)/?$`, 'i'),
+			getDrive,
+			catalogue('GET', '/drives/x'),
+		);
+		graph.route(
+			'GET',
+			new RegExp(String.raw`^/sites/${SITE}/drive(?:s/(?<sdrive>[^/:]+))?/?$`, 'i'),
+			getDrive,
+			catalogue('GET', '/drives/x'),
+		);
+
+		graph.route(
+			'GET',
+			itemRoute(''),
+			(ctx) => this.getItem(ctx),
+			catalogue('GET', '/drives/x/items/y'),
+		);
+		graph.route(
+			'DELETE',
+			itemRoute(''),
+			(ctx) => {
+				this.store.remove(this.target(ctx).item);
+				return { status: 204 };
+			},
+			catalogue('DELETE', '/drives/x/items/y'),
+		);
+		graph.route(
+			'GET',
+			itemRoute('/children'),
+			(ctx) => this.listChildren(ctx),
+			catalogue('GET', '/drives/x/items/y/children'),
+		);
+		graph.route(
+			'POST',
+			itemRoute('/children'),
+			(ctx) => this.createChild(ctx),
+			catalogue('POST', '/drives/x/items/y/children'),
+		);
+		graph.route(
+			'GET',
+			itemRoute('/content'),
+			(ctx) => this.download(ctx),
+			catalogue('GET', '/drives/x/items/y/content'),
+		);
+		graph.route(
+			'PUT',
+			itemRoute('/content'),
+			(ctx) => this.simpleUpload(ctx),
+			catalogue('PUT', '/drives/x/items/y/content'),
+		);
+		graph.route(
+			'POST',
+			itemRoute('/createUploadSession'),
+			(ctx) => this.createUploadSession(ctx),
+			catalogue('POST', '/drives/x/items/y/createuploadsession'),
+		);
+	}
+
+	private site(ctx: GraphContext): StoredSite {
+		const ref = decode(ctx.params.site) ?? '';
+		const site = this.store.findSite(ctx.tenant.id, ref);
+		if (!site) throw itemNotFound('Requested site could not be found');
+		return site;
+	}
+
+	private driveOf(ctx: GraphContext): StoredDrive {
+		const id = decode(ctx.params.drive ?? ctx.params.sdrive);
+		if (id) {
+			const drive = this.store.findDrive(ctx.tenant.id, id);
+			if (!drive) throw itemNotFound('The requested drive was not found.');
+			if (ctx.params.site && drive.site !== this.site(ctx))
+				throw itemNotFound('The requested drive was not found.');
+			return drive;
+		}
+		const site = this.site(ctx);
+		return site.drives.find((d) => d.isDefault) ?? site.drives[0];
+	}
+
+	/** The addressed item's base (root or items/{id}) and the relative path after it. */
+	private address(ctx: GraphContext): { drive: StoredDrive; base: StoredItem; segments: string[] } {
+		const drive = this.driveOf(ctx);
+		let base = drive.root;
+		if (ctx.params.item) {
+			const found = drive.items.get(decode(ctx.params.item)!);
+			if (!found) throw itemNotFound();
+			base = found;
+		}
+		const segments = ctx.params.rel ? pathSegments(ctx.params.rel) : [];
+		return { drive, base, segments };
+	}
+
+	private target(ctx: GraphContext): { drive: StoredDrive; item: StoredItem } {
+		const { drive, base, segments } = this.address(ctx);
+		const item = this.store.resolve(base, segments);
+		if (!item) throw itemNotFound();
+		return { drive, item };
+	}
+
+	private by(ctx: GraphContext): IdentitySet {
+		const app = ctx.tenant.apps.get(ctx.auth.appId.toLowerCase());
+		const application = { id: ctx.auth.appId, displayName: app?.displayName ?? ctx.auth.appId };
+		if (ctx.auth.userId) {
+			const user = ctx.tenant.findUser(ctx.auth.userId);
+			return {
+				user: {
+					id: ctx.auth.userId,
+					displayName: user?.displayName ?? '',
+					email: user?.mail ?? undefined,
+				},
+				application,
+			};
+		}
+		return { application, user: { id: '', displayName: 'SharePoint App' } };
+	}
+
+	private getItem(ctx: GraphContext): EmuResponse {
+		const { drive, item } = this.target(ctx);
+		return {
+			status: 200,
+			body: {
+				'@odata.context': `${ctx.root}/$metadata#drives('${drive.id}')/items/$entity`,
+				...this.itemJson(item, ctx.req.baseUrl),
+			},
+			contractType: 'driveItem',
+		};
+	}
+
+	private listChildren(ctx: GraphContext): EmuResponse {
+		const { drive, item } = this.target(ctx);
+		if (!item.children) throw new GraphError(400, 'invalidRequest', 'The item is not a folder.');
+		return listResponse(ctx, item.children, {
+			context: `drives('${drive.id}')/items('${item.id}')/children`,
+			type: 'driveItem',
+			defaultTop: 200,
+			maxTop: 999,
+			properties: typeProperties('driveItem') ?? [],
+			project: (child, select) => project(this.itemJson(child, ctx.req.baseUrl), select),
+		});
+	}
+
+	private async createChild(ctx: GraphContext): Promise<EmuResponse> {
+		const { drive, item: parent } = this.target(ctx);
+		const body = await ctx.json<Record<string, unknown>>();
+		const name = body.name;
+		if (typeof name !== 'string')
+			throw new GraphError(400, 'invalidRequest', 'The name is missing.');
+		if (!body.folder || typeof body.folder !== 'object') {
+			throw new GraphError(
+				400,
+				'invalidRequest',
+				'Only folders can be created this way; upload files with PUT .../content or an upload session.',
+			);
+		}
+		const behavior = conflictBehavior(body['@microsoft.graph.conflictBehavior'], 'fail');
+		const { item } = this.store.createFolder(parent, name, this.by(ctx), behavior);
+		return {
+			status: 201,
+			body: {
+				'@odata.context': `${ctx.root}/$metadata#drives('${drive.id}')/items/$entity`,
+				...this.itemJson(item, ctx.req.baseUrl),
+			},
+			contractType: 'driveItem',
+		};
+	}
+
+	private download(ctx: GraphContext): EmuResponse {
+		const { item } = this.target(ctx);
+		if (!item.file)
+			throw new GraphError(400, 'invalidRequest', 'A folder has no content to download.');
+		return { status: 302, headers: { Location: this.downloadUrl(item, ctx.req.baseUrl) } };
+	}
+
+	private async simpleUpload(ctx: GraphContext): Promise<EmuResponse> {
+		const { drive, base, segments } = this.address(ctx);
+		const by = this.by(ctx);
+		let parent = base;
+		let name: string;
+		let behavior = conflictBehavior(
+			ctx.req.query.get('@microsoft.graph.conflictBehavior'),
+			'replace',
+		);
+		if (segments.length) {
+			name = segments[segments.length - 1];
+			validateName(name);
+		} else {
+			if (!base.file)
+				throw new GraphError(400, 'invalidRequest', 'Content can only be uploaded to a file.');
+			parent = base.parent!;
+			name = base.name;
+			behavior = 'replace';
+		}
+		const limit = this.simpleUploadLimit;
+		const declared = Number(ctx.req.headers['content-length'] ?? NaN);
+		const tooLarge = () =>
+			new GraphError(
+				413,
+				'requestEntityTooLarge',
+				`The request is larger than the ${limit} bytes a simple upload takes; use an upload session.`,
+			);
+		if (declared > limit) throw tooLarge();
+		if (behavior === 'fail' && segments.length) {
+			const folder = this.store.resolve(base, segments.slice(0, -1));
+			if (folder) this.store.resolveConflict(folder, name, 'fail');
+		}
+		const blob = this.store.newBlobPath();
+		const sha = createHash('sha256');
+		const qx = new QuickXorHash();
+		const body = ctx.req.body;
+		let size: number;
+		if (Buffer.isBuffer(body)) {
+			if (body.length > limit) throw tooLarge();
+			await fsp.writeFile(blob, body);
+			sha.update(body);
+			qx.update(body);
+			size = body.length;
+		} else {
+			size = await this.store.appendStream(body, blob, 0, sha, qx, limit, tooLarge);
+		}
+		try {
+			if (segments.length) parent = this.store.ensureFolders(base, segments.slice(0, -1), by);
+			const { item, created } = await this.store.commitFile(
+				parent,
+				name,
+				behavior,
+				blob,
+				{ size, sha256: sha.digest('hex'), quickXorHash: qx.digestBase64() },
+				by,
+			);
+			return {
+				status: created ? 201 : 200,
+				body: {
+					'@odata.context': `${ctx.root}/$metadata#drives('${drive.id}')/items/$entity`,
+					...this.itemJson(item, ctx.req.baseUrl),
+				},
+				contractType: 'driveItem',
+			};
+		} catch (error) {
+			await fsp.rm(blob, { force: true });
+			throw error;
+		}
+	}
+
+	private async createUploadSession(ctx: GraphContext): Promise<EmuResponse> {
+		const { drive, base, segments } = this.address(ctx);
+		const body = await ctx.json<{ item?: Record<string, unknown>; deferCommit?: boolean }>();
+		const item = body.item ?? {};
+		let folderBase = base;
+		let folders: string[];
+		let name: string;
+		let behavior = conflictBehavior(item['@microsoft.graph.conflictBehavior'], 'replace');
+		if (segments.length) {
+			folders = segments.slice(0, -1);
+			name = segments[segments.length - 1];
+		} else {
+			// items/{id}/createUploadSession: new content for an existing file
+			if (!base.file || !base.parent)
+				throw new GraphError(
+					400,
+					'invalidRequest',
+					'An upload session needs a file name in the path.',
+				);
+			folderBase = base.parent;
+			folders = [];
+			name = base.name;
+			behavior = 'replace';
+		}
+		if (typeof item.name === 'string' && item.name !== name && !segments.length) name = item.name;
+		validateName(name);
+		for (const folder of folders) validateName(folder);
+		const existingFolder = this.store.resolve(folderBase, folders);
+		if (existingFolder && !existingFolder.children)
+			throw new GraphError(400, 'invalidRequest', 'The parent of the upload is not a folder.');
+		if (behavior === 'fail' && existingFolder)
+			this.store.resolveConflict(existingFolder, name, 'fail');
+		const guid = randomUUID();
+		const session: UploadSession = {
+			guid,
+			tempauth: randomBytes(24).toString('base64url'),
+			tenantId: ctx.tenant.id,
+			drive,
+			base: folderBase,
+			folders,
+			name,
+			behavior,
+			total: typeof item.fileSize === 'number' ? item.fileSize : undefined,
+			received: 0,
+			blob: this.store.newBlobPath(),
+			sha: createHash('sha256'),
+			qx: new QuickXorHash(),
+			expires: Date.now() + SESSION_LIFETIME_MS,
+			by: this.by(ctx),
+			busy: false,
+			sitePrefix: drive.site.path === '/' ? '' : drive.site.path,
+		};
+		await fsp.writeFile(session.blob, Buffer.alloc(0));
+		this.sessions.set(guid, session);
+		return {
+			status: 200,
+			body: {
+				'@odata.context': `${ctx.root}/$metadata#microsoft.graph.uploadSession`,
+				uploadUrl: this.uploadUrl(session, ctx.req.baseUrl),
+				expirationDateTime: new Date(session.expires).toISOString(),
+				nextExpectedRanges: ['0-'],
+			},
+			contractType: 'uploadSession',
+		};
+	}
+
+	// JSON ------------------------------------------------------------------------------------------
+
+	siteJson(site: StoredSite): Record<string, unknown> {
+		const json: Record<string, unknown> = {
+			createdDateTime: site.createdDateTime,
+			description: site.description,
+			id: site.id,
+			lastModifiedDateTime: site.createdDateTime,
+			name: site.path === '/' ? site.hostname.split('.')[0] : site.path.split('/').pop(),
+			webUrl: siteUrl(site),
+			displayName: site.displayName,
+			isPersonalSite: false,
+			siteCollection: { hostname: site.hostname },
+		};
+		if (site.path === '/') json.root = {};
+		return json;
+	}
+
+	driveJson(drive: StoredDrive): Record<string, unknown> {
+		let used = 0;
+		for (const item of drive.items.values()) used += item.file?.size ?? 0;
+		const total = 27487790694400;
+		return {
+			createdDateTime: drive.createdDateTime,
+			description: drive.description,
+			id: drive.id,
+			lastModifiedDateTime: drive.root.lastModifiedDateTime,
+			name: drive.name,
+			webUrl: `${siteUrl(drive.site)}/${encodePath(drive.urlName)}`,
+			driveType: 'documentLibrary',
+			createdBy: { user: { displayName: 'System Account' } },
+			owner: {
+				group: { id: drive.site.siteCollectionId, displayName: `${drive.site.displayName} Owners` },
+			},
+			quota: { deleted: 0, remaining: total - used, state: 'normal', total, used },
+		};
+	}
+
+	itemJson(item: StoredItem, baseUrl: string): Record<string, unknown> {
+		const drive = item.drive;
+		const site = drive.site;
+		const libraryUrl = `${siteUrl(site)}/${encodePath(drive.urlName)}`;
+		const path = this.store.pathOf(item);
+		const json: Record<string, unknown> = {};
+		if (item.file) json['@microsoft.graph.downloadUrl'] = this.downloadUrl(item, baseUrl);
+		Object.assign(json, {
+			createdBy: item.createdBy,
+			createdDateTime: item.createdDateTime,
+			eTag: `"{${item.uniqueId.toUpperCase()}},${item.version}"`,
+			id: item.id,
+			lastModifiedBy: item.lastModifiedBy,
+			lastModifiedDateTime: item.lastModifiedDateTime,
+			name: item.name,
+			webUrl: item.parent ? `${libraryUrl}${encodePath(path)}` : libraryUrl,
+			cTag: `"c:{${item.uniqueId.toUpperCase()}},${item.contentVersion}"`,
+			fileSystemInfo: {
+				createdDateTime: item.createdDateTime,
+				lastModifiedDateTime: item.lastModifiedDateTime,
+			},
+			size: item.file ? item.file.size : this.folderSize(item),
+		});
+		if (item.parent) {
+			const parentPath = this.store.pathOf(item.parent);
+			json.parentReference = {
+				driveType: 'documentLibrary',
+				driveId: drive.id,
+				id: item.parent.id,
+				name: item.parent.parent ? item.parent.name : drive.urlName,
+				path: `/drives/${drive.id}/root:${parentPath === '/' ? '' : parentPath}`,
+				siteId: site.id,
+			};
+		} else {
+			json.parentReference = { driveType: 'documentLibrary', driveId: drive.id };
+			json.root = {};
+		}
+		if (item.file) {
+			json.file = {
+				mimeType: item.file.mimeType,
+				hashes: { quickXorHash: item.file.quickXorHash },
+			};
+		} else {
+			json.folder = { childCount: item.children?.length ?? 0 };
+		}
+		return json;
+	}
+
+	private folderSize(item: StoredItem): number {
+		let size = 0;
+		for (const child of item.children ?? [])
+			size += child.file ? child.file.size : this.folderSize(child);
+		return size;
+	}
+
+	private downloadUrl(item: StoredItem, baseUrl: string): string {
+		const site = item.drive.site;
+		const prefix = site.path === '/' ? '' : site.path;
+		return `${baseUrl}${encodePath(prefix)}/_layouts/15/download.aspx?UniqueId=${item.uniqueId}&Translate=false&tempauth=${this.store.downloadToken(item)}&ApiVersion=2.0`;
+	}
+
+	private uploadUrl(session: UploadSession, baseUrl: string): string {
+		const parentId = this.store.resolve(session.base, session.folders)?.id ?? session.base.id;
+		const query = new URLSearchParams({
+			guid: session.guid,
+			overwrite: session.behavior === 'replace' ? 'True' : 'False',
+			rename: session.behavior === 'rename' ? 'True' : 'False',
+			dc: '0',
+			tempauth: session.tempauth,
+		});
+		return `${baseUrl}${encodePath(session.sitePrefix)}/_api/v2.0/drives/${session.drive.id}/items/${parentId}/uploadSession?${query.toString()}`;
+	}
+
+	// Pre-authenticated URLs (outside /v1.0) ----------------------------------------------------------
+
+	/** Whether the emulator should hand this path to `servePreauthenticated`. */
+	isPreauthenticatedPath(path: string): boolean {
+		return (
+			/\/_api\/v2\.0\/drives\/[^/]+\/items\/[^/]+\/uploadSession$/i.test(path) ||
+			/\/_layouts\/15\/download\.aspx$/i.test(path)
+		);
+	}
+
+	async servePreauthenticated(req: EmuRequest): Promise<EmuResponse> {
+		req.log.handled = true;
+		try {
+			if (/download\.aspx$/i.test(req.path)) return this.serveDownload(req);
+			return await this.serveUploadSession(req);
+		} catch (error) {
+			if (error instanceof GraphError)
+				return graphErrorResponse(req, error.status, error.code, error.message, error.headers);
+			throw error;
+		}
+	}
+
+	private serveDownload(req: EmuRequest): EmuResponse {
+		if (req.method !== 'GET' && req.method !== 'HEAD')
+			throw new GraphError(405, 'invalidRequest', 'Only GET is allowed on a download URL.');
+		const item = this.store.itemByUniqueId(req.query.get('UniqueId') ?? '');
+		if (!item?.file || !this.store.checkDownloadToken(item, req.query.get('tempauth') ?? ''))
+			throw new GraphError(401, 'unauthenticated', 'The download URL is invalid or has expired.');
+		const size = item.file.size;
+		const headers: Record<string, string | number> = {
+			'Content-Type': item.file.mimeType,
+			'Content-Disposition': `attachment; filename*=UTF-8''${encodeURIComponent(item.name)}`,
+			'Accept-Ranges': 'bytes',
+			ETag: `"{${item.uniqueId.toUpperCase()}},${item.version}"`,
+		};
+		const range = /^bytes=(\d*)-(\d*)$/.exec(String(req.headers.range ?? ''));
+		let start = 0;
+		let end = size - 1;
+		let status = 200;
+		if (range && (range[1] || range[2])) {
+			if (range[1]) {
+				start = Number(range[1]);
+				end = range[2] ? Math.min(Number(range[2]), size - 1) : size - 1;
+			} else {
+				start = Math.max(0, size - Number(range[2]));
+			}
+			if (start >= size || start > end) {
+				return {
+					status: 416,
+					headers: { 'Content-Range': `bytes */${size}` },
+				};
+			}
+			status = 206;
+			headers['Content-Range'] = `bytes ${start}-${end}/${size}`;
+		}
+		headers['Content-Length'] = size === 0 ? 0 : end - start + 1;
+		if (req.method === 'HEAD' || size === 0) return { status, headers, body: Buffer.alloc(0) };
+		return { status, headers, body: createReadStream(item.file.blob, { start, end }) };
+	}
+
+	private async serveUploadSession(req: EmuRequest): Promise<EmuResponse> {
+		if (req.headers.authorization !== undefined) {
+			// SharePoint refuses a bearer token on a pre-authenticated (tempauth) URL.
+			return graphErrorResponse(
+				req,
+				401,
+				'unauthenticated',
+				'Do not send an Authorization header to an upload URL: it is pre-authenticated.',
+				{ 'WWW-Authenticate': 'Bearer realm="", error="invalid_request"' },
+			);
+		}
+		const session = this.sessions.get(req.query.get('guid') ?? '');
+		if (!session || session.tempauth !== req.query.get('tempauth'))
+			throw itemNotFound('The upload session was not found.');
+		if (session.expires < Date.now()) {
+			await this.dropSession(session);
+			throw itemNotFound('The upload session has expired.');
+		}
+		const headers = baseHeaders(req);
+		switch (req.method) {
+			case 'GET':
+				return { status: 200, headers, body: this.sessionStatus(session) };
+			case 'DELETE':
+				await this.dropSession(session);
+				return { status: 204, headers };
+			case 'PUT':
+				return { ...(await this.putFragment(req, session)), headers };
+			default:
+				throw new GraphError(405, 'invalidRequest', 'Use PUT, GET or DELETE on an upload URL.');
+		}
+	}
+
+	private sessionStatus(session: UploadSession): Record<string, unknown> {
+		return {
+			expirationDateTime: new Date(session.expires).toISOString(),
+			nextExpectedRanges: [
+				session.total === undefined
+					? `${session.received}-`
+					: `${session.received}-${session.total - 1}`,
+			],
+		};
+	}
+
+	private async dropSession(session: UploadSession): Promise<void> {
+		this.sessions.delete(session.guid);
+		await fsp.rm(session.blob, { force: true });
+	}
+
+	private async putFragment(req: EmuRequest, session: UploadSession): Promise<EmuResponse> {
+		const rangeHeader = String(req.headers['content-range'] ?? '');
+		const m = /^bytes (\d+)-(\d+)\/(\d+)$/.exec(rangeHeader.trim());
+		if (!m)
+			throw new GraphError(
+				400,
+				'invalidRequest',
+				`The Content-Range header is missing or malformed: '${rangeHeader}'.`,
+			);
+		const [from, to, total] = [Number(m[1]), Number(m[2]), Number(m[3])];
+		const lengthHeader = req.headers['content-length'];
+		if (lengthHeader === undefined)
+			throw new GraphError(411, 'invalidRequest', 'A fragment needs a Content-Length header.');
+		const length = Number(lengthHeader);
+		if (to < from || to >= total)
+			throw new GraphError(
+				416,
+				'invalidRange',
+				`The range ${from}-${to} is not within the file of ${total} bytes.`,
+			);
+		if (length !== to - from + 1) {
+			throw new GraphError(
+				400,
+				'invalidRequest',
+				`The Content-Range declares ${to - from + 1} bytes, but Content-Length is ${length}.`,
+			);
+		}
+		if (length >= FRAGMENT_LIMIT) {
+			throw new GraphError(
+				413,
+				'requestEntityTooLarge',
+				`A fragment must be smaller than 60 MiB (${FRAGMENT_LIMIT} bytes); this one is ${length} bytes.`,
+			);
+		}
+		if (session.total !== undefined && session.total !== total) {
+			throw new GraphError(
+				400,
+				'invalidRequest',
+				`The current upload session is for ${session.total} total bytes, but the current fragment declares a total of ${total}.`,
+			);
+		}
+		if (from < session.received)
+			throw new GraphError(416, 'invalidRange', 'Uploaded fragment overlaps with existing data.');
+		if (from > session.received) {
+			throw new GraphError(
+				416,
+				'invalidRange',
+				`The uploaded fragment is not contiguous with the data received: expected byte ${session.received}, got ${from}.`,
+			);
+		}
+		if (to + 1 < total && (to + 1) % FRAGMENT_UNIT !== 0) {
+			throw new GraphError(
+				400,
+				'invalidRequest',
+				'Every fragment but the last must be a multiple of 320 KiB (327,680 bytes).',
+			);
+		}
+		if (session.busy)
+			throw new GraphError(
+				409,
+				'resourceModified',
+				'Another fragment of this session is being uploaded.',
+			);
+		session.busy = true;
+		session.total = total;
+		const sha = session.sha.copy();
+		const qx = session.qx.copy();
+		try {
+			let written: number;
+			const body = req.body;
+			const tooMany = () =>
+				new GraphError(400, 'invalidRequest', 'The fragment is longer than its Content-Length.');
+			if (Buffer.isBuffer(body)) {
+				if (body.length !== length) throw tooMany();
+				await fsp.appendFile(session.blob, body);
+				sha.update(body);
+				qx.update(body);
+				written = body.length;
+			} else {
+				written = await this.store.appendStream(
+					body,
+					session.blob,
+					session.received,
+					sha,
+					qx,
+					length,
+					tooMany,
+				);
+			}
+			if (written !== length) {
+				await fsp.truncate(session.blob, session.received);
+				throw new GraphError(
+					400,
+					'invalidRequest',
+					`The fragment ended after ${written} of ${length} bytes.`,
+				);
+			}
+		} finally {
+			session.busy = false;
+		}
+		session.sha = sha;
+		session.qx = qx;
+		session.received = to + 1;
+		session.expires = Date.now() + SESSION_LIFETIME_MS;
+		if (session.received < total) return { status: 202, body: this.sessionStatus(session) };
+		return await this.commitSession(req, session);
+	}
+
+	private async commitSession(req: EmuRequest, session: UploadSession): Promise<EmuResponse> {
+		this.sessions.delete(session.guid);
+		try {
+			const parent = this.store.ensureFolders(session.base, session.folders, session.by);
+			const { item, created } = await this.store.commitFile(
+				parent,
+				session.name,
+				session.behavior,
+				session.blob,
+				{
+					size: session.received,
+					sha256: session.sha.digest('hex'),
+					quickXorHash: session.qx.digestBase64(),
+				},
+				session.by,
+			);
+			return {
+				status: created ? 201 : 200,
+				body: {
+					'@odata.context': `${req.baseUrl}/v1.0/$metadata#drives('${session.drive.id}')/items/$entity`,
+					...this.itemJson(item, req.baseUrl),
+				},
+				contractType: 'driveItem',
+			};
+		} catch (error) {
+			await fsp.rm(session.blob, { force: true });
+			throw error;
+		}
+	}
+}
+
+function conflictBehavior(value: unknown, fallback: ConflictBehavior): ConflictBehavior {
+	if (value === undefined || value === null || value === '') return fallback;
+	if (value === 'fail' || value === 'replace' || value === 'rename') return value;
+	throw new GraphError(400, 'invalidRequest', `Invalid conflict behavior '${String(value)}'.`);
+}
+
+function siteUrl(site: StoredSite): string {
+	return `https://${site.hostname}${site.path === '/' ? '' : encodePath(site.path)}`;
+}
+
+function encodePath(path: string): string {
+	return path
+		.split('/')
+		.map((s) => encodeURIComponent(s))
+		.join('/');
+}
+
+/** Full JSON when no $select; else the selected properties that exist (Graph omits absent facets). */
+function project(
+	full: Record<string, unknown>,
+	select: string[] | undefined,
+): Record<string, unknown> {
+	if (!select) return full;
+	const out: Record<string, unknown> = {};
+	for (const name of select) if (full[name] !== undefined) out[name] = full[name];
+	return out;
+}
+
+export function registerDrives(graph: GraphService, emu: Emulator): DrivesService {
+	return new DrivesService(graph, emu);
+}

@@ -1,0 +1,340 @@
+/**
+ * The retry policy against the emulator over HTTPS: throttling and unavailability under a 30%
+ * fault rate, waits that follow Retry-After, network resets, and no POST repeated.
+ */
+import { Readable } from 'node:stream';
+import { NodeApiError } from 'n8n-workflow';
+import { useEmulator } from '../helpers/emulator';
+import { GraphTransport, parseRetryAfter } from '../../nodes/shared/transport';
+import {
+	backoffMs,
+	DEFAULT_RETRY_POLICY,
+	isIdempotent,
+	networkErrorCode,
+} from '../../nodes/shared/transport/retry';
+import { NODE, emulatorProvider, pool, transportFor } from './helpers';
+
+const emulator = useEmulator();
+
+afterEach(() => {
+	emulator().faults.clear();
+});
+
+describe('retry policy (pure)', () => {
+	it('reads Retry-After as seconds or as an HTTP date', () => {
+		const now = Date.parse('2025-01-01T00:00:00Z');
+		expect(parseRetryAfter('3', now)).toBe(3000);
+		expect(parseRetryAfter('0', now)).toBe(0);
+		expect(parseRetryAfter('Wed, 01 Jan 2025 00:00:05 GMT', now)).toBe(5000);
+		expect(parseRetryAfter('Tue, 31 Dec 2024 23:59:00 GMT', now)).toBe(0);
+		expect(parseRetryAfter('soon', now)).toBeUndefined();
+		expect(parseRetryAfter(null, now)).toBeUndefined();
+	});
+
+	it('backs off exponentially, capped, with jitter', () => {
+		const p = { ...DEFAULT_RETRY_POLICY };
+		expect(backoffMs(1, p, () => 0)).toBe(500);
+		expect(backoffMs(1, p, () => 1)).toBe(1000);
+		expect(backoffMs(3, p, () => 1)).toBe(4000);
+		expect(backoffMs(20, p, () => 1)).toBe(30_000);
+		expect(backoffMs(20, p, () => 0)).toBe(15_000);
+	});
+
+	it('treats GET/HEAD/PUT/DELETE as idempotent, POST/PATCH only when declared', () => {
+		expect(['GET', 'HEAD', 'PUT', 'DELETE'].every((m) => isIdempotent(m))).toBe(true);
+		expect(isIdempotent('POST')).toBe(false);
+		expect(isIdempotent('PATCH')).toBe(false);
+		expect(isIdempotent('POST', true)).toBe(true);
+	});
+
+	it('recognises network failures', () => {
+		expect(
+			networkErrorCode(
+				new TypeError('fetch failed', {
+					cause: Object.assign(new Error('x'), { code: 'ECONNRESET' }),
+				}),
+			),
+		).toBe('ECONNRESET');
+		expect(networkErrorCode(new Error('socket hang up'))).toBe('ECONNRESET');
+		expect(networkErrorCode(new DOMException('t', 'TimeoutError'))).toBe('timeout');
+		expect(networkErrorCode(new Error('something else'))).toBeUndefined();
+	});
+});
+
+describe('throttling and unavailability', () => {
+	it('500 GETs all succeed under a 30% 429 / 30% 503 rate, and the waits follow Retry-After', async () => {
+		const emu = emulator();
+		const users = emu.directory.home.users.slice(0, 5).map((u) => u.id);
+		// 429 with Retry-After: 1 on the user reads; 503 without Retry-After on /organization (backoff).
+		emu.addFault({ kind: 'status', status: 429, ratio: 0.3, retryAfter: 1, path: '/v1.0/users/' });
+		emu.addFault({
+			kind: 'status',
+			status: 503,
+			ratio: 0.3,
+			retryAfter: null,
+			path: '/v1.0/organization',
+		});
+		// 0.3^10: no request runs out of attempts in 500.
+		const { transport } = transportFor(emu, 'application', {}, { retry: { maxAttempts: 10 } });
+		const mark = emu.mark();
+		const results = await pool<unknown>(500, 25, (i) =>
+			i % 2 === 0
+				? transport.request<{ id: string }>({ url: `/users/${users[i % users.length]}` })
+				: transport.request<{ value: unknown[] }>({ url: '/organization' }),
+		);
+		expect(
+			results.filter((r, i) =>
+				i % 2 === 0
+					? (r as { id: string }).id === users[i % users.length]
+					: Array.isArray((r as { value: unknown[] }).value),
+			),
+		).toHaveLength(500);
+
+		const log = emu.since(mark);
+		const throttled = log.filter((e) => e.fault === 'status 429').length;
+		const unavailable = log.filter((e) => e.fault === 'status 503').length;
+		expect(throttled).toBeGreaterThan(60); // ~30% of ~360 attempts
+		expect(unavailable).toBeGreaterThan(60);
+		expect(log.filter((e) => e.status === 200)).toHaveLength(500);
+		expect(transport.stats.requests).toBe(log.length);
+		expect(transport.stats.retries).toBe(throttled + unavailable);
+		// Every 429 wait followed its Retry-After of 1 s exactly; the 503s (no Retry-After) backed off.
+		expect(transport.stats.retryAfterWaits).toBe(throttled);
+		expect(transport.stats.retryAfterMs).toBe(throttled * 1000);
+		expect(transport.stats.backoffWaits).toBe(unavailable);
+		expect(transport.stats.waitedMs - transport.stats.retryAfterMs).toBeGreaterThanOrEqual(
+			unavailable * 500,
+		);
+	});
+
+	it('really waits Retry-After seconds (unscaled), also given as an HTTP date', async () => {
+		const emu = emulator();
+		const transport = new GraphTransport(NODE, emulatorProvider(emu, 'application'));
+		emu.addFault({
+			kind: 'status',
+			status: 429,
+			retryAfter: 1,
+			path: '/v1.0/organization',
+			count: 1,
+		});
+		let started = Date.now();
+		await transport.request({ url: '/organization' });
+		const seconds = Date.now() - started;
+		expect(seconds).toBeGreaterThanOrEqual(1000);
+		expect(seconds).toBeLessThan(2500);
+
+		emu.addFault({
+			kind: 'status',
+			status: 503,
+			retryAfter: new Date(Date.now() + 2000).toUTCString(),
+			path: '/v1.0/organization',
+			count: 1,
+		});
+		started = Date.now();
+		await transport.request({ url: '/organization' });
+		const dated = Date.now() - started;
+		expect(dated).toBeGreaterThanOrEqual(900);
+		expect(dated).toBeLessThan(3000);
+		expect(transport.stats.retryAfterWaits).toBe(2);
+	});
+
+	it('gives up after the attempts and explains the 429', async () => {
+		const emu = emulator();
+		const { transport } = transportFor(emu, 'application', {}, { retry: { maxAttempts: 3 } });
+		emu.addFault({
+			kind: 'status',
+			status: 429,
+			retryAfter: 2,
+			path: '/v1.0/organization',
+			count: 5,
+		});
+		const mark = emu.mark();
+		const error = await transport.request({ url: '/organization' }).catch((e: unknown) => e);
+		expect(error).toBeInstanceOf(NodeApiError);
+		const e = error as NodeApiError;
+		expect(e.httpCode).toBe('429');
+		expect(e.message).toMatch(/throttling.*GET \/organization.*after 3 attempts/);
+		expect(e.description).toMatch(/TooManyRequests/);
+		expect(e.description).toMatch(/wait 2 s/);
+		expect(e.description).toMatch(/request-id: [0-9a-f-]{36}/);
+		expect(emu.since(mark)).toHaveLength(3);
+	});
+
+	it('does not wait a Retry-After longer than the per-wait cap', async () => {
+		const emu = emulator();
+		const { transport } = transportFor(emu, 'application', {}, { retry: { maxWaitMs: 5_000 } });
+		emu.addFault({
+			kind: 'status',
+			status: 503,
+			retryAfter: 120,
+			path: '/v1.0/organization',
+			count: 1,
+		});
+		const error = (await transport
+			.request({ url: '/organization' })
+			.catch((e: unknown) => e)) as NodeApiError;
+		expect(error.httpCode).toBe('503');
+		expect(error.description).toMatch(/wait 120 s.*longer than the transport waits/);
+	});
+});
+
+describe('network errors and non-idempotent requests', () => {
+	const batchBody = { requests: [{ id: '1', method: 'GET', url: '/organization' }] };
+
+	it('retries a GET whose connection dropped before the handler ran', async () => {
+		const emu = emulator();
+		const { transport } = transportFor(emu);
+		emu.addFault({ kind: 'reset-before', path: '/v1.0/organization', count: 2 });
+		const mark = emu.mark();
+		const body = await transport.request<{ value: unknown[] }>({ url: '/organization' });
+		expect(body.value).toHaveLength(1);
+		const log = emu.since(mark);
+		expect(log.map((e) => [e.handled, e.fault ?? 'ok'])).toEqual([
+			[false, 'reset before handler'],
+			[false, 'reset before handler'],
+			[true, 'ok'],
+		]);
+	});
+
+	it('retries a GET whose answer was lost after the handler ran', async () => {
+		const emu = emulator();
+		const { transport } = transportFor(emu);
+		emu.addFault({ kind: 'reset-after', path: '/v1.0/organization', count: 1 });
+		const mark = emu.mark();
+		await transport.request({ url: '/organization' });
+		expect(emu.since(mark).map((e) => e.handled)).toEqual([true, true]);
+	});
+
+	it('never repeats a POST that reached the handler: it fails with a clear error, sent once', async () => {
+		const emu = emulator();
+		const { transport } = transportFor(emu);
+		emu.addFault({ kind: 'reset-after', method: 'POST', path: '/v1.0/$batch', count: 1 });
+		const mark = emu.mark();
+		const error = (await transport
+			.request({ method: 'POST', url: '/$batch', body: batchBody })
+			.catch((e: unknown) => e)) as NodeApiError;
+		expect(error).toBeInstanceOf(NodeApiError);
+		expect(error.message).toMatch(/No answer from .* for POST \/\$batch: the connection failed/);
+		expect(error.description).toMatch(/may already have been carried out.*not sent again/);
+		const posts = emu.since(mark).filter((e) => e.method === 'POST');
+		expect(posts).toHaveLength(1);
+		expect(posts[0].handled).toBe(true);
+		expect(posts[0].fault).toBe('reset after handler');
+		expect(transport.stats.retries).toBe(0);
+	});
+
+	it('never repeats a POST after a reset before the handler either (the client cannot tell)', async () => {
+		const emu = emulator();
+		const { transport } = transportFor(emu);
+		emu.addFault({ kind: 'reset-before', method: 'POST', path: '/v1.0/$batch', count: 1 });
+		const mark = emu.mark();
+		await expect(
+			transport.request({ method: 'POST', url: '/$batch', body: batchBody }),
+		).rejects.toThrow(/connection failed/);
+		expect(emu.since(mark).filter((e) => e.method === 'POST')).toHaveLength(1);
+	});
+
+	it('repeats a POST the caller marked idempotent', async () => {
+		const emu = emulator();
+		const { transport } = transportFor(emu);
+		emu.addFault({ kind: 'reset-after', method: 'POST', path: '/v1.0/$batch', count: 1 });
+		const mark = emu.mark();
+		await transport.request({ method: 'POST', url: '/$batch', body: batchBody, idempotent: true });
+		expect(
+			emu.since(mark).filter((e) => e.method === 'POST' && e.batchSeq === undefined),
+		).toHaveLength(2);
+	});
+
+	it('retries a throttled POST (429: not carried out) but not a POST answered 504', async () => {
+		const emu = emulator();
+		const { transport } = transportFor(emu);
+		emu.addFault({
+			kind: 'status',
+			status: 429,
+			retryAfter: 0,
+			method: 'POST',
+			path: '/v1.0/$batch',
+			count: 1,
+			batchMembers: false,
+		});
+		let mark = emu.mark();
+		await transport.request({ method: 'POST', url: '/$batch', body: batchBody });
+		expect(emu.since(mark).filter((e) => e.method === 'POST')).toHaveLength(2);
+
+		emu.addFault({
+			kind: 'status',
+			status: 504,
+			retryAfter: null,
+			method: 'POST',
+			path: '/v1.0/$batch',
+			count: 1,
+			batchMembers: false,
+		});
+		mark = emu.mark();
+		await expect(
+			transport.request({ method: 'POST', url: '/$batch', body: batchBody }),
+		).rejects.toThrow(/timed out answering \(504\)/);
+		expect(emu.since(mark).filter((e) => e.method === 'POST')).toHaveLength(1);
+	});
+
+	it('never replays a stream body', async () => {
+		const emu = emulator();
+		const { transport } = transportFor(emu);
+		const upload = `https://localhost:${emu.port}/upload/stream-1`;
+		emu.addFault({ kind: 'status', status: 503, retryAfter: 0, host: 'localhost', count: 1 });
+		const mark = emu.mark();
+		const response = await transport.sendUnauthenticated({
+			method: 'PUT',
+			url: upload,
+			headers: { 'Content-Range': 'bytes 0-9/10', 'Content-Length': '10' },
+			body: Readable.from([Buffer.from('0123456789')]),
+			acceptStatus: 'any',
+		});
+		expect(response.status).toBe(503);
+		expect(emu.since(mark)).toHaveLength(1);
+	});
+
+	it('retries a GET that timed out; a timed-out POST is not repeated', async () => {
+		const emu = emulator();
+		const { transport } = transportFor(emu, 'application', {}, { timeoutMs: 300 });
+		emu.addFault({ kind: 'latency', latencyMs: 1000, path: '/v1.0/organization', count: 1 });
+		let mark = emu.mark();
+		await transport.request({ url: '/organization' });
+		expect(emu.since(mark)).toHaveLength(2);
+		expect(transport.stats.retries).toBe(1);
+
+		emu.addFault({
+			kind: 'latency',
+			latencyMs: 1000,
+			method: 'POST',
+			path: '/v1.0/$batch',
+			count: 1,
+			batchMembers: false,
+		});
+		mark = emu.mark();
+		await expect(
+			transport.request({ method: 'POST', url: '/$batch', body: batchBody }),
+		).rejects.toThrow(/POST \/\$batch: the request timed out/);
+		expect(emu.since(mark).filter((e) => e.method === 'POST')).toHaveLength(1);
+	});
+
+	it('stops waiting when the caller cancels', async () => {
+		const emu = emulator();
+		const transport = new GraphTransport(NODE, emulatorProvider(emu, 'application'));
+		emu.addFault({
+			kind: 'status',
+			status: 429,
+			retryAfter: 30,
+			path: '/v1.0/organization',
+			count: 1,
+		});
+		const controller = new AbortController();
+		const started = Date.now();
+		setTimeout(() => controller.abort(), 200);
+		const error = (await transport
+			.request({ url: '/organization', signal: controller.signal })
+			.catch((e: unknown) => e)) as NodeApiError;
+		expect(Date.now() - started).toBeLessThan(5000);
+		expect(error.description).toMatch(/cancelled/);
+	});
+});
