@@ -1,0 +1,89 @@
+/**
+ * What every node of this package shares: the Authentication choice between the two credential
+ * types, the credential list (the app credential tested by `testAppCredential`), and the Graph
+ * transport for the chosen credential.
+ */
+import type {
+	ICredentialTestFunctions,
+	ICredentialsDecrypted,
+	IExecuteFunctions,
+	ILoadOptionsFunctions,
+	INodeCredentialDescription,
+	INodeCredentialTestResult,
+	INodeProperties,
+	IPollFunctions,
+} from 'n8n-workflow';
+import { APP_CREDENTIAL, DELEGATED_CREDENTIAL, testAppCredential } from './auth';
+import { createGraphTransport, type GraphTransport } from './transport';
+
+export type AuthenticationChoice = 'delegated' | 'app';
+
+export const CREDENTIAL_TEST_NAME = 'microsoft365AppCredentialTest';
+
+/** The Authentication parameter: delegated (a signed-in user) or app-only (client credentials). */
+export function authenticationProperty(
+	defaultChoice: AuthenticationChoice = 'delegated',
+): INodeProperties {
+	return {
+		displayName: 'Authentication',
+		name: 'authentication',
+		type: 'options',
+		options: [
+			{
+				name: 'Delegated (Signed-In User)',
+				value: 'delegated',
+				description:
+					'Act as the user who signed in with the Microsoft 365 Delegated OAuth2 credential',
+			},
+			{
+				name: 'App-Only (Client Credentials)',
+				value: 'app',
+				description: 'Act as the app registration itself (daemon), with application permissions',
+			},
+		],
+		default: defaultChoice,
+	};
+}
+
+export const credentialDescriptions: INodeCredentialDescription[] = [
+	{
+		name: DELEGATED_CREDENTIAL,
+		required: true,
+		displayOptions: { show: { authentication: ['delegated'] } },
+	},
+	{
+		name: APP_CREDENTIAL,
+		required: true,
+		displayOptions: { show: { authentication: ['app'] } },
+		testedBy: CREDENTIAL_TEST_NAME,
+	},
+];
+
+export const credentialTest = {
+	async [CREDENTIAL_TEST_NAME](
+		this: ICredentialTestFunctions,
+		credential: ICredentialsDecrypted,
+	): Promise<INodeCredentialTestResult> {
+		return await testAppCredential.call(this, credential);
+	},
+};
+
+export function credentialTypeFor(choice: AuthenticationChoice): string {
+	return choice === 'app' ? APP_CREDENTIAL : DELEGATED_CREDENTIAL;
+}
+
+type TransportContext = IExecuteFunctions | ILoadOptionsFunctions | IPollFunctions;
+
+/** The Graph transport for the node's chosen credential (one per execution and credential). */
+export async function getTransport(ctx: TransportContext, itemIndex = 0): Promise<GraphTransport> {
+	const choice =
+		'getInputData' in ctx
+			? ((ctx as IExecuteFunctions).getNodeParameter(
+					'authentication',
+					itemIndex,
+					'delegated',
+				) as AuthenticationChoice)
+			: ((ctx.getNodeParameter('authentication', 'delegated') as AuthenticationChoice) ??
+				'delegated');
+	return await createGraphTransport(ctx, credentialTypeFor(choice));
+}
