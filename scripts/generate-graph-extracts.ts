@@ -130,6 +130,9 @@ const ROOT_TYPES = [
 	'permission',
 	'sharingLink',
 	'publicError',
+	'application',
+	'passwordCredential',
+	'keyCredential',
 ].map((n) => `microsoft.graph.${n}`);
 
 const ROOT_ACTIONS = ['sendMail', 'reply', 'forward', 'createUploadSession'];

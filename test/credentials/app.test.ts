@@ -378,21 +378,29 @@ describe('credential test', () => {
 		expect(result.message).not.toMatch(/eyJ/);
 	});
 
-	it('with Application.Read.All, asks Graph for the app and reports what it could not read', async () => {
+	it('with Application.Read.All, reads the app registration and warns of a secret expiring within 30 days', async () => {
 		const emu = emulator();
 		const mark = emu.mark();
-		const result = await runAppCredentialTest(
+		const soon = await runAppCredentialTest(
 			base({ clientId: ACCESS_REVIEW, clientSecret: ACCESS_REVIEW_SECRET }),
+			{ now: Date.parse('2027-12-10T00:00:00Z') },
 		);
-		expect(result.status).toBe('OK');
-		expect(result.message).toContain('Application.Read.All');
+		expect(soon.status).toBe('OK');
+		expect(soon.message).toContain('Application.Read.All');
 		const request = emu.since(mark).find((e) => e.url.includes('/applications('));
 		expect(request?.url).toContain(`/v1.0/applications(appId='${ACCESS_REVIEW}')`);
-		// The emulator does not serve /applications yet: the test says so instead of failing.
-		if (request?.status !== 200)
-			expect(result.message).toMatch(
-				/Could not read the app's secret expiry dates: Graph answered HTTP \d+/,
-			);
+		expect(request?.status).toBe(200);
+		expect(soon.message).toContain(
+			'Warning: client secret "current" (the one this credential uses) expires on 2027-12-31 (in 21 days)',
+		);
+		expect(soon.message).not.toContain(ACCESS_REVIEW_SECRET);
+
+		const later = await runAppCredentialTest(
+			base({ clientId: ACCESS_REVIEW, clientSecret: ACCESS_REVIEW_SECRET }),
+			{ now: Date.parse('2027-06-01T00:00:00Z') },
+		);
+		expect(later.status).toBe('OK');
+		expect(later.message).not.toContain('Warning');
 	});
 
 	it('warns about secrets and certificates that expire within 30 days', () => {

@@ -24,6 +24,7 @@ import { Directory, EmulatorFixture } from './tenant';
 import { TokenService } from './tokens';
 import { GraphService, graphErrorResponse } from './graph/service';
 import { registerGraphCore } from './graph/core';
+import { registerApplications } from './graph/applications';
 import { registerBatch } from './graph/batch';
 import { registerDirectory } from './graph/directory';
 import { registerMail } from './graph/mail';
@@ -92,6 +93,7 @@ export class Emulator {
 		this.login = new LoginService(this);
 		registerGraphCore(this.graph);
 		this.drives = registerDrives(this.graph, this);
+		registerApplications(this.graph);
 		registerBatch(this.graph, this);
 		registerDirectory(this.graph, this);
 		registerMail(this.graph, this);

@@ -7,11 +7,23 @@
 import type {
 	ICredentialTestFunctions,
 	ICredentialsDecrypted,
+	INode,
 	INodeCredentialTestResult,
 } from 'n8n-workflow';
 import { createAppTokenProvider, jwtClaims, type AppProviderOptions } from './app';
 import type { AppCredentialData } from '../credentials/validate';
 import { redact } from '../redact';
+import { GraphTransport } from '../transport/transport';
+
+/** The credential test runs outside any node: errors name this stand-in. */
+const CREDENTIAL_TEST_NODE: INode = {
+	id: 'credential-test',
+	name: 'Credential test',
+	type: 'n8n-nodes-m365.credentialTest',
+	typeVersion: 1,
+	position: [0, 0],
+	parameters: {},
+};
 
 export const EXPIRY_WARNING_DAYS = 30;
 const DAY_MS = 24 * 3600 * 1000;
@@ -89,24 +101,25 @@ export async function runAppCredentialTest(
 	];
 	if (roles.some((r) => CAN_READ_APPLICATIONS.includes(r))) {
 		const clientId = String(data.clientId ?? '').trim();
-		const url = `${provider.endpoints.graph}/v1.0/applications(appId='${encodeURIComponent(clientId)}')?$select=displayName,passwordCredentials,keyCredentials`;
 		try {
-			const response = await fetch(url, {
-				headers: { Authorization: `Bearer ${token}`, Accept: 'application/json' },
+			// Through the shared transport like every Graph call (retries, origin rules, redaction).
+			const transport = new GraphTransport(CREDENTIAL_TEST_NODE, provider);
+			const response = await transport.send<{
+				passwordCredentials?: Credential[];
+				keyCredentials?: Credential[];
+			}>({
+				url: `/applications(appId='${encodeURIComponent(clientId)}')`,
+				query: { $select: 'displayName,passwordCredentials,keyCredentials' },
+				acceptStatus: 'any',
 			});
-			if (response.ok) {
-				const app = (await response.json()) as {
-					passwordCredentials?: Credential[];
-					keyCredentials?: Credential[];
-				};
+			if (response.status === 200) {
 				const used =
 					data.authentication === 'certificate'
 						? undefined
 						: String(data.clientSecret ?? '').trim();
-				const warnings = expiryWarnings(app, used, options.now);
+				const warnings = expiryWarnings(response.body, used, options.now);
 				if (warnings.length) parts.push(`Warning: ${warnings.join('; ')}.`);
 			} else {
-				await response.body?.cancel();
 				parts.push(
 					`(Could not read the app's secret expiry dates: Graph answered HTTP ${response.status}.)`,
 				);
