@@ -80,3 +80,45 @@ it('an app without consented roles gets a 403 naming the permission, with no sec
 		UNCONSENTED_SECRET,
 	);
 });
+
+it('1,000 Graph calls across 10 executions (secret and certificate) cause one token request each', async () => {
+	const emu = emulator();
+	const cert = emu.directory.findRegistration(ROOM_BOOKING)!.app.certificates![0];
+	const secretData = (await context(
+		ROOM_BOOKING,
+		ROOM_SECRET,
+	).getCredentials()) as AppCredentialData;
+	const variants: AppCredentialData[] = [
+		secretData,
+		{
+			...secretData,
+			authentication: 'certificate',
+			clientSecret: undefined,
+			privateKey: cert.keyPem,
+			certificate: cert.certPem,
+		} as AppCredentialData,
+	];
+	for (const data of variants) {
+		clearAppTokenCache();
+		const grantsBefore = emu.login.stats.grants.client_credentials;
+		const mark = emu.mark();
+		for (let execution = 0; execution < 10; execution++) {
+			// A new context per execution, as n8n gives each run its own.
+			const ctx = {
+				getCredentials: async () => ({ ...data }) as any,
+				getNode: () => NODE,
+				helpers: {},
+			};
+			const transport = await createGraphTransport(ctx, 'microsoft365AppApi');
+			await Promise.all(
+				Array.from({ length: 100 }, () =>
+					transport.request({ url: '/users', query: { $top: 1, $select: 'id' } }),
+				),
+			);
+		}
+		const graphCalls = emu.since(mark).filter((e) => e.url.startsWith('/v1.0/users'));
+		expect(graphCalls).toHaveLength(1000);
+		expect(graphCalls.every((e) => e.status === 200)).toBe(true);
+		expect(emu.login.stats.grants.client_credentials - grantsBefore).toBe(1);
+	}
+});
