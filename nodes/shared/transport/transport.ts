@@ -189,25 +189,7 @@ export class GraphTransport {
 	async send<T = unknown>(request: TransportRequest): Promise<TransportResponse<T>> {
 		const method = (request.method ?? 'GET').toUpperCase() as HttpMethod;
 		const url = this.resolveUrl(request.url, request.query, request.itemIndex);
-		const headers: Record<string, string> = { ...(request.headers ?? {}) };
-		removeHeader(headers, 'Authorization');
-		return await this.execute<T>(
-			{
-				method,
-				url,
-				authenticate: true,
-				idempotent: isIdempotent(method, request.idempotent),
-				replayable: !isStreamBody(request.body),
-				responseMode: request.responseType === 'stream' ? 'stream' : 'buffer',
-				timeoutMs: request.timeoutMs ?? this.timeoutMs,
-				signal: request.signal,
-				attempts: 0,
-				refreshed: false,
-			},
-			headers,
-			request.body,
-			request,
-		);
+		return await this.sendPrepared<T>(method, url, true, request);
 	}
 
 	/** Sends a Graph request and returns the parsed body. */
@@ -241,14 +223,24 @@ export class GraphTransport {
 				{ itemIndex: request.itemIndex },
 			);
 		}
+		return await this.sendPrepared<T>(request.method, url.toString(), false, request);
+	}
+
+	/** Both entry points end here: the caller's Authorization header is always dropped (the auth middleware adds ours where `authenticate`). */
+	private async sendPrepared<T>(
+		method: HttpMethod,
+		url: string,
+		authenticate: boolean,
+		request: TransportRequest | UnauthenticatedRequest,
+	): Promise<TransportResponse<T>> {
 		const headers: Record<string, string> = { ...(request.headers ?? {}) };
 		removeHeader(headers, 'Authorization');
 		return await this.execute<T>(
 			{
-				method: request.method,
-				url: url.toString(),
-				authenticate: false,
-				idempotent: isIdempotent(request.method, request.idempotent),
+				method,
+				url,
+				authenticate,
+				idempotent: isIdempotent(method, request.idempotent),
 				replayable: !isStreamBody(request.body),
 				responseMode: request.responseType === 'stream' ? 'stream' : 'buffer',
 				timeoutMs: request.timeoutMs ?? this.timeoutMs,
