@@ -182,3 +182,28 @@ describe('permission names', () => {
 		expect(permissionInfo('Mail.Sendd')).toBeUndefined();
 	});
 });
+
+describe('least-privilege advice', () => {
+	it('prefers a general read permission over a feature-specific write one for a read', () => {
+		const delegated = permissionsFor(
+			'GET',
+			'/groups/0b0f5e1c-0000-4000-8000-000000000001',
+			'delegated',
+		);
+		const application = permissionsFor(
+			'GET',
+			'/groups/0b0f5e1c-0000-4000-8000-000000000001',
+			'application',
+		);
+		// The catalogue marks only Group-NestingSupport.ReadWrite.All as least here.
+		expect(application?.leastCandidates).toEqual(['Group-NestingSupport.ReadWrite.All']);
+		expect(application?.least).toBe('Group.Read.All');
+		expect(delegated?.least).toBe('Group.ReadBasic.All');
+		expect(application?.all).toContain(application?.least);
+	});
+
+	it('keeps the catalogue pick where it is already a fitting permission', () => {
+		expect(permissionsFor('POST', '/users/x/sendMail', 'application')?.least).toBe('Mail.Send');
+		expect(permissionsFor('GET', '/users', 'application')?.least).toBe('User.ReadBasic.All');
+	});
+});

@@ -5,6 +5,7 @@
 import type { Emulator } from './emulator';
 import { EmuResponse, readBody, Router } from './http';
 import { thumbprintSha1 } from './tls';
+import { createHash } from 'node:crypto';
 
 async function json<T>(body: Parameters<typeof readBody>[0]): Promise<T> {
 	const raw = await readBody(body, 1024 * 1024);
@@ -67,6 +68,83 @@ export function registerAdmin(router: Router, emu: Emulator): void {
 	});
 	router.add('GET', '/_emulator/contract-violations', () =>
 		ok({ violations: emu.contractViolations }),
+	);
+	// Read-only: the login service's counters (grants per kind and app, AADSTS errors), for
+	// end-to-end tests that watch a separate process (e.g. an OAuth2 refresh by n8n).
+	router.add('GET', '/_emulator/login/stats', () => ok(emu.login.stats));
+	// Read-only views of what the workloads hold, for end-to-end tests (bytes as sha256 + size).
+	const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
+	router.add('GET', '/_emulator/mail/messages', (req) => {
+		const user = req.query.get('user') ?? '';
+		const folder = req.query.get('folder') ?? 'inbox';
+		try {
+			return ok({
+				messages: emu.mail.messages(user, folder).map(({ attachments, ...m }) => ({
+					...m,
+					attachments: attachments.map(({ bytes, ...a }) => ({ ...a, sha256: sha256(bytes) })),
+				})),
+			});
+		} catch (error) {
+			return { status: 404, body: { error: (error as Error).message } };
+		}
+	});
+	router.add('POST', '/_emulator/mail/seed', async (req) => {
+		const {
+			user = '',
+			count = 1,
+			folder = 'inbox',
+			from,
+		} = await json<{
+			user?: string;
+			count?: number;
+			folder?: string;
+			from?: string;
+		}>(req.body);
+		try {
+			emu.mail.seed(user, count, folder, from);
+			return ok({ total: emu.mail.messages(user, folder).length });
+		} catch (error) {
+			return { status: 404, body: { error: (error as Error).message } };
+		}
+	});
+	router.add('GET', '/_emulator/teams/messages', (req) => {
+		try {
+			const channel = emu.teams.channel(
+				req.query.get('team') ?? '',
+				req.query.get('channel') ?? '',
+			);
+			return ok({ messages: channel.messages });
+		} catch (error) {
+			return { status: 404, body: { error: (error as Error).message } };
+		}
+	});
+	router.add('GET', '/_emulator/drives/item', (req) => {
+		const drive = req.query.get('drive') ?? '';
+		const path = req.query.get('path') ?? '';
+		try {
+			const item = emu.drives.item(drive, path);
+			if (!item) return { status: 404, body: { error: `no item ${path} in ${drive}` } };
+			return ok({
+				id: item.id,
+				name: item.name,
+				folder: Boolean(item.children),
+				size: item.file?.size,
+				sha256: item.file ? emu.drives.hash(drive, path) : undefined,
+				children: item.children?.map((c) => c.name),
+			});
+		} catch (error) {
+			return { status: 404, body: { error: (error as Error).message } };
+		}
+	});
+	router.add('GET', '/_emulator/smtp/messages', () =>
+		ok({
+			port: emu.smtpPort,
+			messages: (emu.smtp?.received ?? []).map(({ raw, ...m }) => ({
+				...m,
+				size: raw.length,
+				raw: raw.length <= 256 * 1024 ? raw.toString('utf8') : undefined,
+			})),
+		}),
 	);
 	router.add('GET', '/_emulator/tenants', () =>
 		ok({

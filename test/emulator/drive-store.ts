@@ -12,7 +12,7 @@ import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { QuickXorHash } from '../../nodes/shared/transport/upload';
 import { GraphError } from './graph/service';
-import type { Directory, DriveFixture, SiteFixture, Tenant } from './tenant';
+import type { ColumnFixture, Directory, DriveFixture, SiteFixture, Tenant } from './tenant';
 
 export interface Identity {
 	id: string;
@@ -52,6 +52,10 @@ export interface StoredItem {
 	lastModifiedDateTime: string;
 	createdBy: IdentitySet;
 	lastModifiedBy: IdentitySet;
+	/** The list item's integer ID in the library's list (sharepointIds.listItemId). */
+	listItemId: number;
+	/** Values of the library's own columns (list item fields), by internal name. */
+	fields: Record<string, unknown>;
 }
 
 export interface StoredDrive {
@@ -65,6 +69,15 @@ export interface StoredDrive {
 	site: StoredSite;
 	root: StoredItem;
 	items: Map<string, StoredItem>;
+	/** The library's own columns (besides the built-in ones). */
+	columns: ColumnFixture[];
+	nextListItemId: number;
+}
+
+/** A site permission granted to an app (what `POST /sites/{id}/permissions` creates for Sites.Selected). */
+export interface SiteGrant {
+	appId: string;
+	roles: string[];
 }
 
 export interface StoredSite {
@@ -80,12 +93,20 @@ export interface StoredSite {
 	createdDateTime: string;
 	tenantId: string;
 	drives: StoredDrive[];
+	/** Apps granted access to this site (Sites.Selected). */
+	grants: SiteGrant[];
 }
 
 export type ConflictBehavior = 'fail' | 'replace' | 'rename';
 
 /** Characters SharePoint refuses in file and folder names. */
 const INVALID_NAME = /["*:<>?/\\|]|^\s|\s$|^\.+$/;
+/**
+ * Names SharePoint and OneDrive reserve ("Restrictions and limitations in OneDrive and
+ * SharePoint"): .lock, CON, PRN, AUX, NUL, COM0-9, LPT0-9, desktop.ini, names starting with ~$,
+ * and _vti_ anywhere in a name.
+ */
+const RESERVED_NAME = /^(\.lock|con|prn|aux|nul|com\d|lpt\d|desktop\.ini)$|^~\$|_vti_/i;
 
 const SYSTEM: IdentitySet = { user: { id: '', displayName: 'System Account' } };
 
@@ -183,6 +204,13 @@ export function validateName(name: string): void {
 			`The provided name contains invalid characters or is empty: '${name}'.`,
 		);
 	}
+	if (RESERVED_NAME.test(name)) {
+		throw new GraphError(
+			400,
+			'invalidRequest',
+			`The provided name is reserved by SharePoint and cannot be used: '${name}'.`,
+		);
+	}
 }
 
 /** Counts bytes, feeds the hashes and refuses more than `limit` bytes. */
@@ -205,6 +233,45 @@ class HashingCounter extends Transform {
 		this.qx.update(chunk);
 		this.push(chunk);
 		done();
+	}
+}
+
+const INVALID_VALUE = (column: ColumnFixture, value: unknown) =>
+	new GraphError(
+		400,
+		'invalidRequest',
+		`Invalid value '${String(value)}' for field '${column.name}' of type ${column.type}`,
+	);
+
+/** A field value as SharePoint stores it, or 400 invalidRequest. */
+function checkFieldValue(column: ColumnFixture, value: unknown): unknown {
+	if (value === null) return null;
+	switch (column.type) {
+		case 'text':
+			if (typeof value !== 'string') throw INVALID_VALUE(column, value);
+			if (value.length > 255)
+				throw new GraphError(
+					400,
+					'invalidRequest',
+					`The value of field '${column.name}' is longer than 255 characters`,
+				);
+			return value;
+		case 'number': {
+			const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
+			if (typeof n !== 'number' || !Number.isFinite(n)) throw INVALID_VALUE(column, value);
+			return n;
+		}
+		case 'boolean':
+			if (typeof value !== 'boolean') throw INVALID_VALUE(column, value);
+			return value;
+		case 'dateTime':
+			if (typeof value !== 'string' || Number.isNaN(Date.parse(value)))
+				throw INVALID_VALUE(column, value);
+			return new Date(value).toISOString().replace(/\.\d{3}Z$/, 'Z');
+		case 'choice':
+			if (typeof value !== 'string' || !(column.choices ?? []).includes(value))
+				throw INVALID_VALUE(column, value);
+			return value;
 	}
 }
 
@@ -255,6 +322,10 @@ export class DriveStore {
 			createdDateTime: f.createdDateTime ?? '2020-01-01T08:00:00Z',
 			tenantId,
 			drives: [],
+			grants: (f.appGrants ?? []).map((g) => ({
+				appId: g.appId.toLowerCase(),
+				roles: g.roles.map((r) => r.toLowerCase()),
+			})),
 		};
 		const drives: DriveFixture[] = f.drives?.length
 			? f.drives
@@ -286,6 +357,8 @@ export class DriveStore {
 			createdDateTime: created,
 			site,
 			items: new Map<string, StoredItem>(),
+			columns: f.columns ?? [],
+			nextListItemId: 1,
 		} as StoredDrive;
 		drive.root = {
 			id: newItemId(),
@@ -299,6 +372,8 @@ export class DriveStore {
 			lastModifiedDateTime: created,
 			createdBy: SYSTEM,
 			lastModifiedBy: SYSTEM,
+			listItemId: 0,
+			fields: {},
 		};
 		drive.items.set(drive.root.id, drive.root);
 		this.drivesById.set(drive.id, drive);
@@ -427,6 +502,8 @@ export class DriveStore {
 			lastModifiedDateTime: time,
 			createdBy: by,
 			lastModifiedBy: by,
+			listItemId: parent.drive.nextListItemId++,
+			fields: {},
 		};
 		parent.children!.push(item);
 		parent.drive.items.set(item.id, item);
@@ -508,6 +585,125 @@ export class DriveStore {
 		item.drive.items.delete(item.id);
 		this.itemsByUniqueId.delete(item.uniqueId);
 		if (item.file) rmSync(item.file.blob, { force: true });
+	}
+
+	/**
+	 * Moves (and optionally renames) an item to `parent` in the same drive, as
+	 * `PATCH /drives/{id}/items/{id}` with a parentReference does.
+	 */
+	move(
+		item: StoredItem,
+		parent: StoredItem,
+		name: string,
+		behavior: ConflictBehavior,
+		by: IdentitySet,
+	): StoredItem {
+		if (!item.parent) throw new GraphError(400, 'invalidRequest', 'The root cannot be moved.');
+		if (!parent.children)
+			throw new GraphError(400, 'invalidRequest', 'The new parent is not a folder.');
+		for (let cur: StoredItem | undefined = parent; cur; cur = cur.parent) {
+			if (cur === item)
+				throw new GraphError(400, 'invalidRequest', 'A folder cannot be moved into itself.');
+		}
+		validateName(name);
+		const same = this.childByName(parent, name);
+		if (same === item && item.name === name) return item;
+		const target =
+			same === item ? { name, existing: undefined } : this.resolveConflict(parent, name, behavior);
+		if (target.existing) this.remove(target.existing);
+		const oldParent = item.parent;
+		oldParent.children = oldParent.children!.filter((c) => c !== item);
+		parent.children.push(item);
+		item.parent = parent;
+		item.name = target.name;
+		this.touch(item, by, false);
+		this.touch(oldParent, by, false);
+		if (parent !== oldParent) this.touch(parent, by, false);
+		return item;
+	}
+
+	/** Copies an item (a folder with everything in it) under `parent`, in any drive. */
+	async copy(
+		item: StoredItem,
+		parent: StoredItem,
+		name: string,
+		behavior: ConflictBehavior,
+		by: IdentitySet,
+	): Promise<StoredItem> {
+		if (!item.parent) throw new GraphError(400, 'invalidRequest', 'The root cannot be copied.');
+		if (!parent.children)
+			throw new GraphError(400, 'invalidRequest', 'The destination is not a folder.');
+		for (let cur: StoredItem | undefined = parent; cur; cur = cur.parent) {
+			if (cur === item)
+				throw new GraphError(400, 'invalidRequest', 'A folder cannot be copied into itself.');
+		}
+		validateName(name);
+		const target = this.resolveConflict(parent, name, behavior);
+		if (item.file) {
+			const blob = this.newBlobPath();
+			await fsp.copyFile(item.file.blob, blob);
+			const { size, sha256, quickXorHash } = item.file;
+			const { item: copied } = await this.commitFile(
+				parent,
+				target.name,
+				'replace',
+				blob,
+				{ size, sha256, quickXorHash },
+				by,
+			);
+			copied.fields = { ...item.fields };
+			return copied;
+		}
+		if (target.existing) this.remove(target.existing);
+		const folder = this.createFolder(parent, target.name, by, 'fail').item;
+		folder.fields = { ...item.fields };
+		for (const child of [...(item.children ?? [])])
+			await this.copy(child, folder, child.name, 'fail', by);
+		return folder;
+	}
+
+	/**
+	 * Sets list item fields after checking them against the library's columns, as SharePoint
+	 * does: unknown or read-only names and values of the wrong type are 400 invalidRequest.
+	 */
+	setFields(item: StoredItem, patch: Record<string, unknown>, by: IdentitySet): void {
+		if (!item.parent) throw new GraphError(400, 'invalidRequest', 'The root has no list item.');
+		const columns: ColumnFixture[] = [{ name: 'Title', type: 'text' }, ...item.drive.columns];
+		const values: Record<string, unknown> = {};
+		for (const [name, value] of Object.entries(patch)) {
+			if (name.startsWith('@')) continue;
+			const column = columns.find((c) => c.name === name);
+			if (!column || column.readOnly) {
+				throw new GraphError(
+					400,
+					'invalidRequest',
+					column ? `Field '${name}' is read-only` : `Field '${name}' is not recognized`,
+				);
+			}
+			values[name] = checkFieldValue(column, value);
+		}
+		Object.assign(item.fields, values);
+		this.touch(item, by, false);
+	}
+
+	tenantIds(): string[] {
+		return [...this.sitesByTenant.keys()];
+	}
+
+	/** Every site of a tenant. */
+	allSites(tenantId: string): StoredSite[] {
+		return this.sites(tenantId);
+	}
+
+	/** Grants an app roles on a site (as `POST /sites/{id}/permissions` does), for tests. */
+	grant(site: StoredSite, appId: string, roles: string[]): void {
+		site.grants = site.grants.filter((g) => g.appId !== appId.toLowerCase());
+		if (roles.length)
+			site.grants.push({ appId: appId.toLowerCase(), roles: roles.map((r) => r.toLowerCase()) });
+	}
+
+	grantFor(site: StoredSite, appId: string): SiteGrant | undefined {
+		return site.grants.find((g) => g.appId === appId.toLowerCase());
 	}
 
 	// -------------------------------------------------------------------------------------------

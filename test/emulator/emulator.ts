@@ -27,11 +27,13 @@ import { registerGraphCore } from './graph/core';
 import { registerApplications } from './graph/applications';
 import { registerBatch } from './graph/batch';
 import { registerDirectory } from './graph/directory';
-import { registerMail } from './graph/mail';
-import { registerTeams } from './graph/teams';
+import { MailService, registerMail } from './graph/mail';
+import { SmtpEmulator } from './smtp';
+import { registerTeams, TeamsService } from './graph/teams';
 import { DrivesService, registerDrives } from './graph/drives';
 import { LoginService } from './login/service';
 import { registerAdmin } from './admin';
+import { LatencyModel, LatencyModelSettings, registerLatencyModelAdmin } from './latency-model';
 import { issueServerCertificate, loadOrCreateCa } from './tls';
 
 export interface EmulatorOptions {
@@ -52,6 +54,10 @@ export interface EmulatorOptions {
 	checkContracts?: boolean;
 	/** Extra DNS names for the server certificate. */
 	hostNames?: string[];
+	/** Also start the SMTP submission endpoint (STARTTLS, XOAUTH2) on a free port, or on `port`. */
+	smtp?: boolean | { port?: number };
+	/** The benchmarks' latency model (`latency-model.ts`): `true` for its defaults; off by default. */
+	latencyModel?: boolean | Partial<LatencyModelSettings>;
 }
 
 export interface ContractViolation {
@@ -73,6 +79,15 @@ export class Emulator {
 	readonly login: LoginService;
 	/** SharePoint sites, drives and upload sessions; test accessors `read`, `hash`, `item`. */
 	readonly drives: DrivesService;
+	/** Realistic latency for benchmarks (`latency-model.ts`); off unless enabled. */
+	readonly latencyModel: LatencyModel;
+	/** Teams, channels, chats, messages and Workflows webhooks; test accessors `channel`, `createWebhook`, `deliveries`. */
+	readonly teams: TeamsService;
+	/** Exchange mailboxes (`mail.ts`); test accessors `messages`, `mailbox`, `seed`, `maxConcurrency`. */
+	readonly mail: MailService;
+	/** The SMTP endpoint when started with `smtp` (received messages, auth attempts). */
+	smtp?: SmtpEmulator;
+	smtpPort = 0;
 	readonly caFile: string;
 	readonly caPem: string;
 	private readonly admin = new Router();
@@ -96,13 +111,17 @@ export class Emulator {
 		registerApplications(this.graph);
 		registerBatch(this.graph, this);
 		registerDirectory(this.graph, this);
-		registerMail(this.graph, this);
-		registerTeams(this.graph, this);
+		this.mail = registerMail(this.graph, this);
+		this.teams = registerTeams(this.graph, this);
 		registerAdmin(this.admin, this);
+		this.latencyModel = new LatencyModel(options.latencyModel);
+		registerLatencyModelAdmin(this.admin, this.latencyModel);
 		const ca = loadOrCreateCa(options.stateDir);
 		this.caFile = ca.certFile;
 		this.caPem = ca.certPem;
 		const cert = issueServerCertificate(ca, options.hostNames);
+		if (options.smtp)
+			this.smtp = new SmtpEmulator(this.directory, this.tokens, { key: cert.keyPem, cert: cert.certPem });
 		this.server = createServer({ key: cert.keyPem, cert: cert.certPem }, (req, res) => {
 			void this.onRequest(req, res);
 		});
@@ -121,6 +140,11 @@ export class Emulator {
 		const address = this.server.address() as AddressInfo;
 		const host = address.address.includes(':') ? `[${address.address}]` : address.address;
 		this.url = address.port === 443 ? `https://${host}` : `https://${host}:${address.port}`;
+		if (this.smtp)
+			this.smtpPort = await this.smtp.listen(
+				typeof this.options.smtp === 'object' ? this.options.smtp.port : 0,
+				this.options.host ?? '127.0.0.1',
+			);
 		return this;
 	}
 
@@ -128,6 +152,7 @@ export class Emulator {
 		for (const socket of this.sockets) socket.destroy();
 		await new Promise<void>((resolve) => this.server.close(() => resolve()));
 		await this.drives.close();
+		await this.smtp?.close();
 	}
 
 	get port(): number {
@@ -269,6 +294,9 @@ export class Emulator {
 			this.faults.latencyMs +
 			rules.filter((r) => r.kind === 'latency').reduce((n, r) => n + (r.latencyMs ?? 0), 0);
 		if (latency > 0) await new Promise((resolve) => setTimeout(resolve, latency));
+		// No await unless the model is on: the request body is already flowing (the byte counter's
+		// 'data' listener), and chunks emitted while this yields would be lost to the handler.
+		if (this.latencyModel.settings.enabled) await this.latencyModel.beforeRequest(req, batchMember);
 		const status = rules.find((r) => r.kind === 'status');
 		if (status) {
 			const code = status.status ?? 429;
@@ -311,7 +339,14 @@ export class Emulator {
 		let response: EmuResponse;
 		if (/^\/v1\.0(\/|$)/i.test(req.path)) {
 			response = await this.graph.dispatch(req);
+			await this.latencyModel.afterGraph(req, response);
 			this.checkContract(req, response);
+		} else if (this.teams.isWebhookPath(req.path)) {
+			// Teams Workflows webhook URLs: the `sig` query parameter authorises, no bearer token.
+			response = await this.teams.serveWebhook(req);
+		} else if (this.mail.isPreauthenticatedPath(req.path)) {
+			// Pre-authenticated Outlook URLs (attachment upload sessions): no bearer token.
+			response = await this.mail.servePreauthenticated(req);
 		} else if (this.drives.isPreauthenticatedPath(req.path)) {
 			// Pre-authenticated SharePoint URLs (upload sessions, downloads): no bearer token.
 			response = await this.drives.servePreauthenticated(req);

@@ -98,6 +98,16 @@ export interface DriveFixture {
 	/** The site's default library (`/sites/{id}/drive`); default: the first one. */
 	default?: boolean;
 	createdDateTime?: string;
+	/** The library's own columns (list item fields); `Title` is always there. */
+	columns?: ColumnFixture[];
+}
+
+/** A column of a document library (a list item field), by its internal name. */
+export interface ColumnFixture {
+	name: string;
+	type: 'text' | 'number' | 'boolean' | 'dateTime' | 'choice';
+	choices?: string[];
+	readOnly?: boolean;
 }
 
 /** A SharePoint site, addressed by `{hostname},{siteCollectionId},{webId}` or by host and path. */
@@ -112,6 +122,41 @@ export interface SiteFixture {
 	createdDateTime?: string;
 	/** Document libraries (default: one "Documents" library). */
 	drives?: DriveFixture[];
+	/** Apps granted on this site for `Sites.Selected` (roles: read, write, owner, fullcontrol). */
+	appGrants?: Array<{ appId: string; roles: string[] }>;
+}
+
+/** A channel of a team (served by graph/teams.ts). */
+export interface ChannelFixture {
+	/** `19:...@thread.tacv2`; default: derived from the team and name. */
+	id?: string;
+	displayName: string;
+	description?: string;
+	membershipType?: 'standard' | 'private';
+}
+
+/** A team on a Microsoft 365 group (served by graph/teams.ts). */
+export interface TeamFixture {
+	/** The group (ID or display name) the team belongs to; its members are the team's members. */
+	group: string;
+	description?: string;
+	visibility?: 'private' | 'public';
+	/** The team's SharePoint site (`hostname:/path`), whose default library holds channel files. */
+	site: string;
+	/** Channels; "General" is added first when missing. */
+	channels?: ChannelFixture[];
+	createdDateTime?: string;
+}
+
+/** A built-in directory role activated in the tenant (Graph `directoryRole`). */
+export interface DirectoryRoleFixture {
+	id?: string;
+	displayName: string;
+	description?: string | null;
+	/** The role template's ID (the same in every tenant, e.g. Global Administrator's). */
+	roleTemplateId: string;
+	/** Members by user UPN or ID. */
+	members?: string[];
 }
 
 export interface TenantFixture {
@@ -126,6 +171,10 @@ export interface TenantFixture {
 	signedInUser?: string;
 	/** SharePoint sites with their document libraries (the emulator adds a root site if none is "/"). */
 	sites?: SiteFixture[];
+	/** Activated directory roles and their members (served by graph/directory.ts). */
+	directoryRoles?: DirectoryRoleFixture[];
+	/** Teams with their channels (each channel's files folder lives in the team site's library). */
+	teams?: TeamFixture[];
 }
 
 export interface EmulatorFixture {
@@ -154,6 +203,10 @@ export class Tenant {
 	signedInUser?: string;
 	/** SharePoint sites of the fixture (served by graph/drives.ts). */
 	readonly sites: SiteFixture[];
+	/** Directory roles of the fixture (served by graph/directory.ts). */
+	readonly directoryRoles: DirectoryRoleFixture[];
+	/** Teams of the fixture (served by graph/teams.ts). */
+	readonly teams: TeamFixture[];
 	private readonly usersByKey = new Map<string, User>();
 	private readonly groupsById = new Map<string, Group>();
 	readonly createdDateTime = '2020-01-01T00:00:00Z';
@@ -163,6 +216,8 @@ export class Tenant {
 		this.displayName = fixture.displayName;
 		this.domains = fixture.domains.map((d) => d.toLowerCase());
 		this.sites = fixture.sites ?? [];
+		this.directoryRoles = fixture.directoryRoles ?? [];
+		this.teams = fixture.teams ?? [];
 		for (const app of fixture.apps ?? []) this.addApp(app);
 		for (const user of fixture.users ?? []) this.addUser(user);
 		for (const user of fixture.users ?? []) {
@@ -291,6 +346,37 @@ export class Tenant {
 		const id = this.findUser(member)?.id ?? this.findGroup(member)?.id;
 		if (!id) throw new Error(`member ${member} of ${group.displayName} not found`);
 		if (!group.memberIds.includes(id)) group.memberIds.push(id);
+	}
+
+	/** Removes a user (Graph: deleted, so also gone from every group and no longer a manager). */
+	removeUser(idOrUpn: string): User | undefined {
+		const user = this.findUser(idOrUpn);
+		if (!user) return undefined;
+		this.users.splice(this.users.indexOf(user), 1);
+		this.usersByKey.delete(user.id.toLowerCase());
+		this.usersByKey.delete(user.userPrincipalName.toLowerCase());
+		for (const group of this.groups) group.memberIds = group.memberIds.filter((m) => m !== user.id);
+		for (const other of this.users) if (other.managerId === user.id) other.managerId = undefined;
+		return user;
+	}
+
+	/** Removes a group (and its membership in other groups). */
+	removeGroup(idOrName: string): Group | undefined {
+		const group = this.findGroup(idOrName);
+		if (!group) return undefined;
+		this.groups.splice(this.groups.indexOf(group), 1);
+		this.groupsById.delete(group.id.toLowerCase());
+		for (const other of this.groups)
+			other.memberIds = other.memberIds.filter((m) => m !== group.id);
+		return group;
+	}
+
+	/** Removes a direct member (user or group, by UPN, ID or group name) from a group. */
+	removeMember(groupId: string, member: string): void {
+		const group = this.findGroup(groupId);
+		if (!group) throw new Error(`group ${groupId} not found`);
+		const id = this.findUser(member)?.id ?? this.findGroup(member)?.id ?? member;
+		group.memberIds = group.memberIds.filter((m) => m !== id);
 	}
 
 	/** IDs of the groups that hold `id` (a user or group) as a direct member. */

@@ -449,6 +449,8 @@ function checkTerm(term: string, path: string, ctx: Context, instance: boolean):
 		return true;
 	}
 	if (instance && lower === 'removed') return true;
+	// `members@delta` in group delta responses: what Graph sends, though not namespace-qualified.
+	if (!instance && lower === 'delta') return true;
 	if (/^[A-Za-z_][\w]*(\.[A-Za-z_][\w]*)+$/.test(term)) return true;
 	ctx.errors.push(`${path}: "@${term}" is not a namespace-qualified annotation`);
 	return false;

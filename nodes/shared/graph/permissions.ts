@@ -322,7 +322,7 @@ export function permissionsFor(
 	return {
 		template,
 		all: [...grant.all],
-		least: grant.least,
+		least: adviseLeast(method, template, grant.least, grant.leastCandidates, grant.all, scheme),
 		leastCandidates: grant.leastCandidates
 			? [...grant.leastCandidates]
 			: grant.least
@@ -332,6 +332,50 @@ export function permissionsFor(
 		leastRsc: grant.leastRsc,
 		alsoRequires: grant.alsoRequires ? { ...grant.alsoRequires } : {},
 	};
+}
+
+/**
+ * The permission to advise. The catalogue's `least` marks can be odd for advice: for GET
+ * /groups/{id} it marks only `Group-NestingSupport.ReadWrite.All` (a feature-specific write
+ * permission) although `Group.Read.All` grants the read. So, among the catalogue's least
+ * candidates — or, when every candidate is a write or feature-specific permission, among all
+ * permissions that grant the call — prefer read-only permissions for reads, then general ones
+ * (no `-` feature prefix), then the lowest privilege level, then one named after the resource
+ * (`Group.*` for /groups), then the catalogue's own pick.
+ */
+function adviseLeast(
+	method: string,
+	template: string,
+	least: string | undefined,
+	candidates: string[] | undefined,
+	all: string[],
+	scheme: PermissionScheme,
+): string | undefined {
+	const read = ['GET', 'HEAD'].includes(method.toUpperCase());
+	const resource = (template.split('/')[1] ?? '').replace(/\(.*$/, '').replace(/s$/, '');
+	const rank = (name: string): number[] => {
+		const info = permissionInfo(name)?.[scheme];
+		return [
+			read && /Write|Manage|FullControl|Migrate/.test(name) ? 1 : 0,
+			name.includes('-') ? 1 : 0,
+			info?.privilegeLevel ?? 9,
+			resource && name.toLowerCase().startsWith(`${resource}.`) ? 0 : 1,
+			name === least ? 0 : 1,
+		];
+	};
+	const compare = (a: string, b: string) => {
+		const x = rank(a);
+		const y = rank(b);
+		for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return x[i] - y[i];
+		return a.localeCompare(b);
+	};
+	const pool = candidates?.length ? [...candidates] : least ? [least] : [];
+	if (!pool.length) return undefined;
+	const best = pool.sort(compare)[0];
+	const [writePenalty, featurePenalty] = rank(best);
+	if (writePenalty + featurePenalty === 0) return best;
+	const alternative = [...all].sort(compare)[0];
+	return alternative && compare(alternative, best) < 0 ? alternative : best;
 }
 
 let known: Set<string> | undefined;

@@ -101,6 +101,12 @@ export interface LargeUploadOptions {
 	onProgress?: (progress: UploadProgress) => void;
 	/** Compare the quickXorHash of the bytes sent with the item's (default true). */
 	verifyHash?: boolean;
+	/**
+	 * Statuses that mean "the upload is complete" (default 200 and 201, as drives answer). Outlook
+	 * attachment sessions answer 200 with `nextExpectedRanges` for every fragment but the last and
+	 * 201 (with a Location header) for the last: pass `[201]`, and a 200 counts as accepted.
+	 */
+	completeStatuses?: number[];
 }
 
 export interface LargeUploadResult {
@@ -274,12 +280,12 @@ function toBuffer(value: unknown): Buffer {
 // ---------------------------------------------------------------------------------------------
 // Upload sessions
 
-/** The first offset of `nextExpectedRanges` (`["26214400-"]`, `["0-1023", "2048-"]`). */
+/** The first offset of `nextExpectedRanges` (`["26214400-"]`, `["0-1023", "2048-"]`, Outlook's `["2097152"]`). */
 export function nextExpectedOffset(body: unknown): number | undefined {
 	const ranges = (body as { nextExpectedRanges?: unknown } | undefined)?.nextExpectedRanges;
 	if (!Array.isArray(ranges) || ranges.length === 0) return undefined;
 	const starts = ranges
-		.map((r) => /^(\d+)-/.exec(String(r)))
+		.map((r) => /^(\d+)(?:-|$)/.exec(String(r)))
 		.filter((m): m is RegExpExecArray => m !== null)
 		.map((m) => Number(m[1]));
 	return starts.length ? Math.min(...starts) : undefined;
@@ -366,8 +372,10 @@ export async function uploadLargeFile(options: LargeUploadOptions): Promise<Larg
 			};
 		}
 		const { status, body } = response;
-		if (status === 200 || status === 201) return { kind: 'complete', response };
-		if (status === 202) return { kind: 'accepted', next: nextExpectedOffset(body) };
+		if ((options.completeStatuses ?? [200, 201]).includes(status))
+			return { kind: 'complete', response };
+		if (status === 202 || status === 200)
+			return { kind: 'accepted', next: nextExpectedOffset(body) };
 		if (status === 416 || status === 409) return { kind: 'retry', reason: `HTTP ${status}` };
 		if (status === 429 || status >= 500) {
 			const retryAfter = parseRetryAfter(response.headers['retry-after']);

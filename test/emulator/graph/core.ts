@@ -2,6 +2,7 @@
 import { typeProperties } from '../../../nodes/shared/graph/contract';
 import type { Tenant, User } from '../tenant';
 import { listResponse, parseSelect, pick } from './odata';
+import { safeDecode } from '../http';
 import { GraphContext, GraphError, GraphService } from './service';
 
 /** The properties Graph returns for a user when no $select is given. */
@@ -31,12 +32,27 @@ export function userRecord(user: User): Record<string, unknown> {
 	void _m;
 	void _s;
 	void _b;
-	return { ...core, ...extra };
+	return {
+		...core,
+		...extra,
+		onPremisesExtensionAttributes: {
+			...NO_EXTENSION_ATTRIBUTES,
+			...((extra.onPremisesExtensionAttributes as Record<string, unknown> | undefined) ?? {}),
+		},
+	};
 }
+
+/** Graph returns all fifteen `extensionAttributeN` (null when unset) when the property is selected. */
+const NO_EXTENSION_ATTRIBUTES: Record<string, null> = Object.fromEntries(
+	Array.from({ length: 15 }, (_, i) => [`extensionAttribute${i + 1}`, null]),
+);
 
 export function projectUser(user: User, select: string[] | undefined): Record<string, unknown> {
 	return pick(userRecord(user), select, USER_DEFAULT_PROPERTIES);
 }
+
+/** `/users/{id|upn}`, but not the collection's functions (`delta`, `$count`). */
+export const USER_BY_ID = /^\/users\/(?<id>(?!(?:microsoft\.graph\.)?delta$|\$count$)[^/]+)\/?$/i;
 
 export function findUserOr404(tenant: Tenant, idOrUpn: string): User {
 	const user = tenant.findUser(idOrUpn);
@@ -75,7 +91,10 @@ function getUser(ctx: GraphContext, user: User) {
 
 export function registerGraphCore(graph: GraphService): void {
 	graph.route('GET', '/me', (ctx) => getUser(ctx, me(ctx)));
-	graph.route('GET', '/users/:id', (ctx) => getUser(ctx, findUserOr404(ctx.tenant, ctx.params.id)));
+	// `/users/delta` and `/users/$count` are functions of the collection (graph/directory.ts).
+	graph.route('GET', USER_BY_ID, (ctx) =>
+		getUser(ctx, findUserOr404(ctx.tenant, safeDecode(ctx.params.id))),
+	);
 	graph.route('GET', '/users', (ctx) =>
 		listResponse(ctx, ctx.tenant.users, {
 			context: 'users',

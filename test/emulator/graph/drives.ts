@@ -10,9 +10,23 @@
  *   (`{site}/_api/v2.0/drives/{id}/items/{id}/uploadSession?guid=...&tempauth=...`), which refuses
  *   an Authorization header (401) as SharePoint does, with Graph's fragment rules.
  *
+ * - site search `GET /sites?search=`; move and rename (`PATCH` an item with parentReference/name);
+ *   copy (`POST .../copy`: 202 with a pre-authenticated monitor URL in Location, polled without a
+ *   token); list item fields (`PATCH /sites/{id}/lists/{id}/items/{id}/fields` and
+ *   `.../items/{id}/listItem/fields`), checked against the library's columns.
+ *
  * Permissions: each route is authorised with the catalogue's permissions for its canonical form
  * (`/drives/{id}/items/{id}/...`), since the catalogue lists only some of the equivalent
  * addressing forms (`root`, `root:/path:`, `/sites/{id}/drive/...`).
+ *
+ * Sites.Selected: Microsoft documents the application permission Sites.Selected for the sites,
+ * lists and drives APIs (the app then reaches only the sites an admin granted it through
+ * `POST /sites/{id}/permissions`), but the catalogue extract lists it for a handful of paths only,
+ * so every route here also accepts it. A token whose only qualifying role is Sites.Selected is
+ * then checked against the addressed site's grants (`appGrants` in the fixture, `grant()` in
+ * tests): no grant, or a read grant on a write, is 403 `accessDenied` "Access denied", as
+ * SharePoint answers. Site search is trimmed to granted sites (search results are
+ * security-trimmed; not verified against a real tenant). Delegated Sites.Selected is not emulated.
  */
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { createReadStream, promises as fsp } from 'node:fs';
@@ -33,7 +47,7 @@ import {
 } from '../drive-store';
 import type { Emulator } from '../emulator';
 import type { EmuRequest, EmuResponse } from '../http';
-import { listResponse } from './odata';
+import { listResponse, parseSelect } from './odata';
 import {
 	baseHeaders,
 	GraphContext,
@@ -49,6 +63,22 @@ export const FRAGMENT_UNIT = 320 * 1024;
 /** A fragment must be smaller than 60 MiB. */
 export const FRAGMENT_LIMIT = 60 * 1024 * 1024;
 const SESSION_LIFETIME_MS = 24 * 3600 * 1000;
+/** Site grant roles that allow writing (Sites.Selected). */
+const WRITE_ROLES = ['write', 'owner', 'fullcontrol', 'manage'];
+
+interface CopyJob {
+	id: string;
+	/** Polls answered "inProgress" before the job reports its end. */
+	pollsLeft: number;
+	resourceId?: string;
+	error?: { code: string; message: string };
+}
+
+/** How a request may reach sites: every site (a tenant-wide role or delegated) or granted ones. */
+interface Access {
+	broad: boolean;
+	write: boolean;
+}
 
 interface UploadSession {
 	guid: string;
@@ -90,7 +120,17 @@ function catalogue(method: string, canonical: string): GraphRouteOptions {
 	const application = permissionsFor(method, canonical, 'application')?.all;
 	if (!delegated?.length || !application?.length)
 		throw new Error(`no catalogue permissions for ${method} ${canonical}`);
-	return { permissions: { delegated, application }, workload: 'sharepoint' };
+	return withSitesSelected({ delegated, application });
+}
+
+function withSitesSelected(permissions: {
+	delegated: string[];
+	application: string[];
+}): GraphRouteOptions {
+	const application = permissions.application.includes('Sites.Selected')
+		? permissions.application
+		: [...permissions.application, 'Sites.Selected'];
+	return { permissions: { delegated: permissions.delegated, application }, workload: 'sharepoint' };
 }
 
 function decode(value: string | undefined): string | undefined {
@@ -105,12 +145,27 @@ function decode(value: string | undefined): string | undefined {
 export class DrivesService {
 	/** Simple upload limit in bytes; tests may lower it. */
 	simpleUploadLimit = DEFAULT_SIMPLE_UPLOAD_LIMIT;
+	/** Monitor polls a copy answers "inProgress" before it reports completion; tests may change it. */
+	copyPolls = 1;
 	readonly store: DriveStore;
 	private readonly sessions = new Map<string, UploadSession>();
+	private readonly copies = new Map<string, CopyJob>();
+	private readonly access = new WeakMap<GraphContext, Access>();
+	private readonly graph: GraphService;
 
 	constructor(graph: GraphService, emu: Emulator) {
 		this.store = new DriveStore(emu.directory);
-		this.register(graph);
+		this.graph = graph;
+		this.register();
+	}
+
+	/** Grants (or with no roles, revokes) an app's access to a site for Sites.Selected, e.g. `contoso.sharepoint.com:/sites/reports`. */
+	grant(siteRef: string, appId: string, roles: string[]): void {
+		for (const tenant of this.store.tenantIds()) {
+			const site = this.store.findSite(tenant, siteRef);
+			if (site) return this.store.grant(site, appId, roles);
+		}
+		throw new Error(`no site ${siteRef}`);
 	}
 
 	// Test accessors ------------------------------------------------------------------------------
@@ -149,8 +204,45 @@ export class DrivesService {
 
 	// Graph routes --------------------------------------------------------------------------------
 
-	private register(graph: GraphService): void {
-		graph.route(
+	/** Registers a route whose handler knows how the token may reach sites (see `authorize`). */
+	private route(
+		method: string,
+		pattern: RegExp,
+		handler: (ctx: GraphContext) => Promise<EmuResponse> | EmuResponse,
+		options: GraphRouteOptions,
+	): void {
+		const application =
+			options.permissions && options.permissions !== 'none'
+				? options.permissions.application.filter((p) => p !== 'Sites.Selected')
+				: [];
+		this.graph.route(
+			method,
+			pattern,
+			(ctx) => {
+				this.access.set(ctx, {
+					broad:
+						ctx.auth.scheme === 'delegated' || application.some((p) => ctx.auth.permissions.has(p)),
+					write: method !== 'GET',
+				});
+				return handler(ctx);
+			},
+			options,
+		);
+	}
+
+	/** Sites.Selected: a token without a tenant-wide role reaches only sites granted to its app. */
+	private authorize(ctx: GraphContext, site: StoredSite, write?: boolean): void {
+		const access = this.access.get(ctx);
+		if (!access || access.broad) return;
+		const grant = this.store.grantFor(site, ctx.auth.appId);
+		const needsWrite = write ?? access.write;
+		if (!grant || (needsWrite && !grant.roles.some((r) => WRITE_ROLES.includes(r))))
+			throw new GraphError(403, 'accessDenied', 'Access denied');
+	}
+
+	private register(): void {
+		this.route('GET', /^\/sites\/?$/i, (ctx) => this.searchSites(ctx), catalogue('GET', '/sites'));
+		this.route(
 			'GET',
 			new RegExp(String.raw`^/sites/(?<site>[^/:]+(?::/[^:]*:?)?)/?$`, 'i'),
 			(ctx) => ({
@@ -163,7 +255,7 @@ export class DrivesService {
 			}),
 			catalogue('GET', '/sites/x'),
 		);
-		graph.route(
+		this.route(
 			'GET',
 			new RegExp(String.raw`^/sites/${SITE}/drives/?$`, 'i'),
 			(ctx) => {
@@ -187,26 +279,26 @@ export class DrivesService {
 			},
 			contractType: 'drive',
 		});
-		graph.route(
+		this.route(
 			'GET',
 			new RegExp(String.raw`^/drives/(?<drive>[^/:]+)/?$`, 'i'),
 			getDrive,
 			catalogue('GET', '/drives/x'),
 		);
-		graph.route(
+		this.route(
 			'GET',
 			new RegExp(String.raw`^/sites/${SITE}/drive(?:s/(?<sdrive>[^/:]+))?/?$`, 'i'),
 			getDrive,
 			catalogue('GET', '/drives/x'),
 		);
 
-		graph.route(
+		this.route(
 			'GET',
 			itemRoute(''),
 			(ctx) => this.getItem(ctx),
 			catalogue('GET', '/drives/x/items/y'),
 		);
-		graph.route(
+		this.route(
 			'DELETE',
 			itemRoute(''),
 			(ctx) => {
@@ -215,35 +307,87 @@ export class DrivesService {
 			},
 			catalogue('DELETE', '/drives/x/items/y'),
 		);
-		graph.route(
+		this.route(
 			'GET',
 			itemRoute('/children'),
 			(ctx) => this.listChildren(ctx),
 			catalogue('GET', '/drives/x/items/y/children'),
 		);
-		graph.route(
+		this.route(
 			'POST',
 			itemRoute('/children'),
 			(ctx) => this.createChild(ctx),
 			catalogue('POST', '/drives/x/items/y/children'),
 		);
-		graph.route(
+		this.route(
 			'GET',
 			itemRoute('/content'),
 			(ctx) => this.download(ctx),
 			catalogue('GET', '/drives/x/items/y/content'),
 		);
-		graph.route(
+		this.route(
 			'PUT',
 			itemRoute('/content'),
 			(ctx) => this.simpleUpload(ctx),
 			catalogue('PUT', '/drives/x/items/y/content'),
 		);
-		graph.route(
+		this.route(
 			'POST',
 			itemRoute('/createUploadSession'),
 			(ctx) => this.createUploadSession(ctx),
 			catalogue('POST', '/drives/x/items/y/createuploadsession'),
+		);
+		this.route(
+			'PATCH',
+			itemRoute(''),
+			(ctx) => this.updateItem(ctx),
+			catalogue('PATCH', '/drives/x/items/y'),
+		);
+		this.route(
+			'POST',
+			itemRoute('/copy'),
+			(ctx) => this.copyItem(ctx),
+			catalogue('POST', '/drives/x/items/y/copy'),
+		);
+		// The catalogue has no entry for the listItem of a driveItem; Microsoft documents
+		// Files.ReadWrite(.All) and Sites.ReadWrite.All for updating list item fields.
+		const fieldsPermissions = withSitesSelected({
+			delegated: ['Files.ReadWrite', 'Files.ReadWrite.All', 'Sites.ReadWrite.All'],
+			application: ['Files.ReadWrite.All', 'Sites.ReadWrite.All'],
+		});
+		this.route(
+			'PATCH',
+			itemRoute('/listItem/fields'),
+			(ctx) => this.patchFields(ctx, this.target(ctx).item),
+			fieldsPermissions,
+		);
+		this.route(
+			'GET',
+			itemRoute('/listItem/fields'),
+			(ctx) => this.fieldsResponse(ctx, this.target(ctx).item),
+			withSitesSelected({
+				delegated: ['Files.Read', 'Files.Read.All', 'Sites.Read.All', 'Sites.ReadWrite.All'],
+				application: ['Files.Read.All', 'Sites.Read.All', 'Sites.ReadWrite.All'],
+			}),
+		);
+		const LIST_ITEM = new RegExp(
+			String.raw`^/sites/${SITE}/lists/(?<list>[^/]+)/items/(?<listItem>[^/]+)/fields/?$`,
+			'i',
+		);
+		this.route(
+			'PATCH',
+			LIST_ITEM,
+			(ctx) => this.patchFields(ctx, this.listItem(ctx)),
+			catalogue('PATCH', '/sites/x/lists/y/items/z/fields'),
+		);
+		this.route(
+			'GET',
+			LIST_ITEM,
+			(ctx) => this.fieldsResponse(ctx, this.listItem(ctx)),
+			withSitesSelected({
+				delegated: ['Sites.Read.All', 'Sites.ReadWrite.All'],
+				application: ['Sites.Read.All', 'Sites.ReadWrite.All'],
+			}),
 		);
 	}
 
@@ -251,7 +395,177 @@ export class DrivesService {
 		const ref = decode(ctx.params.site) ?? '';
 		const site = this.store.findSite(ctx.tenant.id, ref);
 		if (!site) throw itemNotFound('Requested site could not be found');
+		this.authorize(ctx, site);
 		return site;
+	}
+
+	private searchSites(ctx: GraphContext): EmuResponse {
+		const raw = ctx.req.query.get('search');
+		const words = (raw ?? '*')
+			.toLowerCase()
+			.split(/\s+/)
+			.filter((w) => w && w !== '*');
+		const access = this.access.get(ctx);
+		const sites = this.store.allSites(ctx.tenant.id).filter((site) => {
+			if (access && !access.broad && !this.store.grantFor(site, ctx.auth.appId)) return false;
+			const json = this.siteJson(site);
+			const text = [json.displayName, json.name, json.description, json.webUrl]
+				.map((v) => String(v ?? '').toLowerCase())
+				.join(' ');
+			return words.every((w) => text.includes(w));
+		});
+		return listResponse(ctx, sites, {
+			context: 'sites',
+			type: 'site',
+			defaultTop: 200,
+			maxTop: 999,
+			properties: typeProperties('site') ?? [],
+			project: (site, select) => project(this.siteJson(site), select),
+		});
+	}
+
+	private listItem(ctx: GraphContext): StoredItem {
+		const site = this.site(ctx);
+		const listId = (decode(ctx.params.list) ?? '').toLowerCase();
+		const drive = site.drives.find((d) => d.listId === listId);
+		if (!drive) throw itemNotFound('List does not exist.');
+		const id = Number(decode(ctx.params.listItem));
+		for (const item of drive.items.values()) if (item.parent && item.listItemId === id) return item;
+		throw itemNotFound('The specified list item was not found.');
+	}
+
+	private fieldsJson(ctx: GraphContext, item: StoredItem): Record<string, unknown> {
+		const drive = item.drive;
+		return {
+			'@odata.context': `${ctx.root}/$metadata#sites('${drive.site.id}')/lists('${drive.listId}')/items('${item.listItemId}')/fields/$entity`,
+			'@odata.etag': `"${item.uniqueId},${item.version}"`,
+			id: String(item.listItemId),
+			FileLeafRef: item.name,
+			ContentType: item.file ? 'Document' : 'Folder',
+			Created: item.createdDateTime,
+			Modified: item.lastModifiedDateTime,
+			...item.fields,
+		};
+	}
+
+	private fieldsResponse(ctx: GraphContext, item: StoredItem): EmuResponse {
+		if (!item.parent) throw new GraphError(400, 'invalidRequest', 'The root has no list item.');
+		return { status: 200, body: this.fieldsJson(ctx, item), contractType: 'fieldValueSet' };
+	}
+
+	private async patchFields(ctx: GraphContext, item: StoredItem): Promise<EmuResponse> {
+		const body = await ctx.json<Record<string, unknown>>();
+		if (!body || typeof body !== 'object' || Array.isArray(body))
+			throw new GraphError(400, 'invalidRequest', 'The request body must be a JSON object.');
+		this.store.setFields(item, body, this.by(ctx));
+		return { status: 200, body: this.fieldsJson(ctx, item), contractType: 'fieldValueSet' };
+	}
+
+	/** The folder a parentReference points at: `id` (with `driveId`) or `path` (`/drives/{id}/root:/a/b`). */
+	private parentFrom(ctx: GraphContext, ref: unknown, fallback: StoredDrive): StoredItem {
+		if (!ref || typeof ref !== 'object')
+			throw new GraphError(400, 'invalidRequest', 'parentReference must be an object.');
+		const r = ref as { driveId?: unknown; id?: unknown; path?: unknown };
+		let drive = fallback;
+		if (typeof r.driveId === 'string' && r.driveId) {
+			const found = this.store.findDrive(ctx.tenant.id, r.driveId);
+			if (!found) throw itemNotFound('The requested drive was not found.');
+			drive = found;
+		}
+		let parent: StoredItem | undefined;
+		if (typeof r.id === 'string' && r.id) parent = drive.items.get(r.id);
+		else if (typeof r.path === 'string') {
+			const m =
+				/^\/drives\/([^/]+)\/root:?(.*)$/i.exec(r.path) ?? /^\/drive\/root:?(.*)$/i.exec(r.path);
+			if (!m)
+				throw new GraphError(400, 'invalidRequest', `Invalid parentReference.path '${r.path}'.`);
+			const rel = m.length === 3 ? m[2] : m[1];
+			if (m.length === 3) {
+				const byPath = this.store.findDrive(ctx.tenant.id, decode(m[1])!);
+				if (!byPath) throw itemNotFound('The requested drive was not found.');
+				drive = byPath;
+			}
+			parent = this.store.resolve(drive.root, pathSegments(rel));
+		} else {
+			throw new GraphError(400, 'invalidRequest', 'parentReference needs an id or a path.');
+		}
+		if (!parent) throw itemNotFound('The destination folder was not found.');
+		if (!parent.children)
+			throw new GraphError(400, 'invalidRequest', 'The destination is not a folder.');
+		this.authorize(ctx, drive.site, true);
+		return parent;
+	}
+
+	/** PATCH an item: rename (`name`) and move within its drive (`parentReference`). */
+	private async updateItem(ctx: GraphContext): Promise<EmuResponse> {
+		const { drive, item } = this.target(ctx);
+		const body = await ctx.json<Record<string, unknown>>();
+		const behavior = conflictBehavior(
+			ctx.req.query.get('@microsoft.graph.conflictBehavior'),
+			'fail',
+		);
+		let parent = item.parent;
+		if (!parent) throw new GraphError(400, 'invalidRequest', 'The root cannot be changed.');
+		if (body.parentReference !== undefined) {
+			const ref = body.parentReference as { driveId?: unknown };
+			if (typeof ref?.driveId === 'string' && ref.driveId && ref.driveId !== drive.id) {
+				// Graph moves items within a drive only; across drives, copy and delete.
+				throw new GraphError(
+					400,
+					'invalidRequest',
+					'Cross-drive moves are not supported; copy the item to the other drive and delete it.',
+				);
+			}
+			parent = this.parentFrom(ctx, body.parentReference, drive);
+		}
+		const name = body.name === undefined ? item.name : body.name;
+		if (typeof name !== 'string') throw new GraphError(400, 'invalidRequest', 'Invalid name.');
+		const moved = this.store.move(item, parent, name, behavior, this.by(ctx));
+		return {
+			status: 200,
+			body: {
+				'@odata.context': `${ctx.root}/$metadata#drives('${drive.id}')/items/$entity`,
+				...this.itemJson(moved, ctx.req.baseUrl),
+			},
+			contractType: 'driveItem',
+		};
+	}
+
+	/**
+	 * POST .../copy: 202 with the monitor URL in Location and no body. The copy is made at once
+	 * but reported through the monitor (after `copyPolls` "inProgress" answers); a name conflict
+	 * with "fail" (Graph's default for copy) is reported there as failed/nameAlreadyExists (real
+	 * SharePoint reports some conflicts this way; others may be answered 409 at once).
+	 */
+	private async copyItem(ctx: GraphContext): Promise<EmuResponse> {
+		const { drive, item } = this.target(ctx);
+		const body = await ctx.json<Record<string, unknown>>();
+		const behavior = conflictBehavior(
+			ctx.req.query.get('@microsoft.graph.conflictBehavior'),
+			'fail',
+		);
+		if (body.parentReference === undefined && body.name === undefined)
+			throw new GraphError(400, 'invalidRequest', 'Either parentReference or name is required.');
+		const parent =
+			body.parentReference === undefined
+				? item.parent!
+				: this.parentFrom(ctx, body.parentReference, drive);
+		if (!parent) throw new GraphError(400, 'invalidRequest', 'The root cannot be copied.');
+		const name = body.name === undefined ? item.name : body.name;
+		if (typeof name !== 'string') throw new GraphError(400, 'invalidRequest', 'Invalid name.');
+		validateName(name);
+		const job: CopyJob = { id: randomUUID(), pollsLeft: this.copyPolls };
+		try {
+			job.resourceId = (await this.store.copy(item, parent, name, behavior, this.by(ctx))).id;
+		} catch (error) {
+			if (!(error instanceof GraphError) || error.status !== 409) throw error;
+			job.error = { code: error.code, message: error.message };
+		}
+		this.copies.set(job.id, job);
+		return {
+			status: 202,
+			headers: { Location: `${ctx.req.baseUrl}/_api/v2.0/monitor/${job.id}` },
+		};
 	}
 
 	private driveOf(ctx: GraphContext): StoredDrive {
@@ -261,6 +575,7 @@ export class DrivesService {
 			if (!drive) throw itemNotFound('The requested drive was not found.');
 			if (ctx.params.site && drive.site !== this.site(ctx))
 				throw itemNotFound('The requested drive was not found.');
+			this.authorize(ctx, drive.site);
 			return drive;
 		}
 		const site = this.site(ctx);
@@ -272,7 +587,9 @@ export class DrivesService {
 		const drive = this.driveOf(ctx);
 		let base = drive.root;
 		if (ctx.params.item) {
-			const found = drive.items.get(decode(ctx.params.item)!);
+			// `items/root` is Graph's alias of `root`.
+			const id = decode(ctx.params.item)!;
+			const found = id.toLowerCase() === 'root' ? drive.root : drive.items.get(id);
 			if (!found) throw itemNotFound();
 			base = found;
 		}
@@ -306,11 +623,24 @@ export class DrivesService {
 
 	private getItem(ctx: GraphContext): EmuResponse {
 		const { drive, item } = this.target(ctx);
+		const select = parseSelect(ctx, typeProperties('driveItem') ?? [], 'driveItem');
+		const full = this.itemJson(item, ctx.req.baseUrl);
+		if (select?.includes('sharepointIds') && item.parent) {
+			full.sharepointIds = {
+				listId: drive.listId,
+				listItemId: String(item.listItemId),
+				listItemUniqueId: item.uniqueId,
+				siteId: drive.site.siteCollectionId,
+				siteUrl: siteUrl(drive.site),
+				tenantId: drive.site.tenantId,
+				webId: drive.site.webId,
+			};
+		}
 		return {
 			status: 200,
 			body: {
-				'@odata.context': `${ctx.root}/$metadata#drives('${drive.id}')/items/$entity`,
-				...this.itemJson(item, ctx.req.baseUrl),
+				'@odata.context': `${ctx.root}/$metadata#drives('${drive.id}')/items${select ? `(${select.join(',')})` : ''}/$entity`,
+				...project(full, select),
 			},
 			contractType: 'driveItem',
 		};
@@ -614,6 +944,7 @@ export class DrivesService {
 	isPreauthenticatedPath(path: string): boolean {
 		return (
 			/\/_api\/v2\.0\/drives\/[^/]+\/items\/[^/]+\/uploadSession$/i.test(path) ||
+			/^\/_api\/v2\.0\/monitor\/[^/]+$/i.test(path) ||
 			/\/_layouts\/15\/download\.aspx$/i.test(path)
 		);
 	}
@@ -622,12 +953,48 @@ export class DrivesService {
 		req.log.handled = true;
 		try {
 			if (/download\.aspx$/i.test(req.path)) return this.serveDownload(req);
+			if (/\/monitor\/[^/]+$/i.test(req.path)) return this.serveMonitor(req);
 			return await this.serveUploadSession(req);
 		} catch (error) {
 			if (error instanceof GraphError)
 				return graphErrorResponse(req, error.status, error.code, error.message, error.headers);
 			throw error;
 		}
+	}
+
+	/**
+	 * A copy's monitor (pre-authenticated, no token): 202 `inProgress` while it runs, then 200
+	 * with `completed` and the new item's `resourceId`, or `failed` with an error.
+	 */
+	private serveMonitor(req: EmuRequest): EmuResponse {
+		if (req.method !== 'GET')
+			throw new GraphError(405, 'invalidRequest', 'Only GET is allowed on a monitor URL.');
+		const job = this.copies.get(req.path.split('/').pop() ?? '');
+		if (!job) throw itemNotFound('The monitor was not found.');
+		const headers = baseHeaders(req);
+		const base = {
+			'@odata.context': `${req.baseUrl}/_api/v2.0/$metadata#oneDrive.asynchronousOperationStatus`,
+			operation: 'ItemCopy',
+		};
+		if (job.pollsLeft > 0) {
+			job.pollsLeft -= 1;
+			return {
+				status: 202,
+				headers,
+				body: { ...base, percentageComplete: 50, status: 'inProgress' },
+			};
+		}
+		if (job.error)
+			return {
+				status: 200,
+				headers,
+				body: { ...base, percentageComplete: 0, status: 'failed', error: job.error },
+			};
+		return {
+			status: 200,
+			headers,
+			body: { ...base, percentageComplete: 100, resourceId: job.resourceId, status: 'completed' },
+		};
 	}
 
 	private serveDownload(req: EmuRequest): EmuResponse {

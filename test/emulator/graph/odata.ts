@@ -362,7 +362,10 @@ export function parseSelect(
 		.map((s) => s.trim())
 		.filter(Boolean);
 	for (const name of names) {
-		if (!properties.some((p) => p.toLowerCase() === name.toLowerCase())) {
+		if (
+			!properties.some((p) => p.toLowerCase() === name.toLowerCase()) &&
+			!isExtensionPropertyName(name)
+		) {
 			throw new GraphError(
 				400,
 				'Request_BadRequest',
@@ -370,7 +373,21 @@ export function parseSelect(
 			);
 		}
 	}
-	return names.map((n) => properties.find((p) => p.toLowerCase() === n.toLowerCase())!);
+	return names.map((n) => properties.find((p) => p.toLowerCase() === n.toLowerCase()) ?? n);
+}
+
+/**
+ * Directory extension properties (`extension_<appId without dashes>_<name>`) and schema
+ * extensions (`ext<8 chars>_<name>`): selectable on directory objects although the CSDL does not
+ * declare them. Graph leaves them out of an object that has no value for them (unlike declared
+ * properties, which come back as null); the emulator accepts any well-formed name (unsure whether
+ * Graph refuses names of unregistered extensions in $select).
+ */
+export function isExtensionPropertyName(name: string): boolean {
+	return (
+		/^extension_[0-9a-f]{32}_[A-Za-z0-9_]+$/i.test(name) ||
+		/^ext[a-z0-9]{8}_[A-Za-z0-9]+$/.test(name)
+	);
 }
 
 export function parseTop(ctx: GraphContext, defaultTop: number, maxTop: number): number {
@@ -401,6 +418,7 @@ export function listResponse<T>(
 		options.properties.some((p) => p.toLowerCase() === name.toLowerCase());
 	const record = options.record ?? ((item: T) => options.project(item, undefined));
 	let result = items;
+	const predicates: Predicate[] = [];
 	const search = q.get('$search');
 	if (search !== null) {
 		if (options.advancedQueryNeedsConsistency && !consistency) {
@@ -410,15 +428,23 @@ export function listResponse<T>(
 				"Request with $search query parameter only works through MSGraph with a special request header: 'ConsistencyLevel: eventual'",
 			);
 		}
-		const predicate = compileSearch(search, options.searchable ?? []);
-		result = result.filter((item) => predicate(record(item)));
+		predicates.push(compileSearch(search, options.searchable ?? []));
 	}
 	const filter = q.get('$filter');
-	if (filter !== null) {
-		const predicate = compileFilter(filter, known);
-		result = result.filter((item) => predicate(record(item)));
-	}
+	if (filter !== null) predicates.push(compileFilter(filter, known));
+	const matches = (item: T): boolean => {
+		if (predicates.length === 0) return true;
+		const r = record(item);
+		return predicates.every((p) => p(r));
+	};
 	const orderby = q.get('$orderby');
+	const count = q.get('$count');
+	if (orderby === null && count !== 'true' && predicates.length > 0) {
+		// Large collections (100,000 users): each page scans on from where the previous one
+		// stopped (the skip token carries the source position) instead of filtering everything.
+		return scannedPage(ctx, items, options, select, top, matches);
+	}
+	if (predicates.length > 0) result = result.filter(matches);
 	if (orderby !== null) {
 		const [prop, dir = 'asc'] = orderby.trim().split(/\s+/);
 		if (!known(prop))
@@ -434,7 +460,6 @@ export function listResponse<T>(
 			return x < y ? -sign : x > y ? sign : 0;
 		});
 	}
-	const count = q.get('$count');
 	if (count === 'true' && options.advancedQueryNeedsConsistency && !consistency) {
 		throw new GraphError(
 			400,
@@ -459,6 +484,51 @@ export function listResponse<T>(
 	return { status: 200, body, contractType: `Collection(${options.type})` };
 }
 
+function nextLinkFor(ctx: GraphContext, token: string): string {
+	const next = new URLSearchParams(ctx.req.query);
+	next.set('$skiptoken', token);
+	return `${ctx.root}${ctx.req.path.replace(/^\/v1\.0/i, '')}?${next.toString().replace(/%24/g, '$')}`;
+}
+
+/** One page of a filtered collection, scanning from the skip token's source position. */
+function scannedPage<T>(
+	ctx: GraphContext,
+	items: T[],
+	options: ListOptions<T>,
+	select: string[] | undefined,
+	top: number,
+	matches: (item: T) => boolean,
+): EmuResponse {
+	const token = ctx.req.query.get('$skiptoken');
+	let index = token ? decodeScanToken(token) : 0;
+	const page: T[] = [];
+	while (index < items.length && page.length < top) {
+		if (matches(items[index])) page.push(items[index]);
+		index++;
+	}
+	while (index < items.length && !matches(items[index])) index++;
+	const body: Record<string, unknown> = {
+		'@odata.context': `${ctx.root}/$metadata#${options.context}${select ? `(${select.join(',')})` : ''}`,
+	};
+	if (index < items.length) body['@odata.nextLink'] = nextLinkFor(ctx, encodeScanToken(index));
+	body.value = page.map((item) => options.project(item, select));
+	return { status: 200, body, contractType: `Collection(${options.type})` };
+}
+
+function encodeScanToken(sourceIndex: number): string {
+	return Buffer.from(JSON.stringify({ s: sourceIndex, v: 2 })).toString('base64url');
+}
+
+function decodeScanToken(token: string): number {
+	try {
+		const parsed = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as { s?: unknown };
+		if (typeof parsed.s === 'number' && parsed.s >= 0) return parsed.s;
+	} catch {
+		// fall through
+	}
+	return decodeSkipToken(''); // throws Directory_InvalidPagingToken
+}
+
 /** Picks the selected properties (or the default set) from a full representation. */
 export function pick(
 	full: Record<string, unknown>,
@@ -467,6 +537,9 @@ export function pick(
 ): Record<string, unknown> {
 	const names = select ?? defaults;
 	const out: Record<string, unknown> = {};
-	for (const name of names) out[name] = full[name] === undefined ? null : full[name];
+	for (const name of names) {
+		if (full[name] === undefined && isExtensionPropertyName(name)) continue;
+		out[name] = full[name] === undefined ? null : full[name];
+	}
 	return out;
 }

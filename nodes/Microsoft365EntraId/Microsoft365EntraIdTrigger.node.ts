@@ -1,0 +1,182 @@
+import {
+	NodeConnectionTypes,
+	type IDataObject,
+	type INodeExecutionData,
+	type INodeProperties,
+	type INodeType,
+	type INodeTypeDescription,
+	type IPollFunctions,
+} from 'n8n-workflow';
+import {
+	authenticationProperty,
+	credentialDescriptions,
+	credentialTest,
+	getTransport,
+} from '../shared/node-common';
+import { selectFields } from './helpers/fields';
+import { PSEUDONYM_CREDENTIAL, pseudonymiserFor, pseudonymProperties } from './helpers/pseudonym';
+import { fieldProperties } from './helpers/properties';
+import { runRound, type KindState, type ObjectKind } from './trigger/delta';
+
+interface TriggerState extends IDataObject {
+	user?: KindState & IDataObject;
+	group?: KindState & IDataObject;
+}
+
+const STATE_KEY = 'entraDelta';
+
+/** Renames the shared "Fields" parameters for one object type of the trigger. */
+function fieldsFor(kind: ObjectKind, track: string[]): INodeProperties[] {
+	const label = kind === 'user' ? 'User' : 'Group';
+	return fieldProperties([kind]).map((p) => ({
+		...p,
+		name: `${kind}${p.name.replace(/^./, (c) => c.toUpperCase())}`,
+		displayName: `${label} ${p.displayName}`,
+		displayOptions: { show: { track } },
+	}));
+}
+
+/** Microsoft 365 Entra ID Trigger: users, groups and memberships created, updated or deleted. */
+export class Microsoft365EntraIdTrigger implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Microsoft 365 Entra ID Trigger',
+		name: 'microsoft365EntraIdTrigger',
+		icon: { light: 'file:entraId.svg', dark: 'file:entraId.dark.svg' },
+		group: ['trigger'],
+		version: 1,
+		subtitle: '={{"Track: " + $parameter["track"].join(", ")}}',
+		description:
+			'Starts the workflow when Entra ID users (and optionally groups and memberships) are created, updated or deleted',
+		defaults: { name: 'Microsoft 365 Entra ID Trigger' },
+		polling: true,
+		inputs: [],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [
+			...credentialDescriptions,
+			{
+				name: PSEUDONYM_CREDENTIAL,
+				required: true,
+				displayOptions: { show: { pseudonymise: [true], pseudonymKeySource: ['credential'] } },
+			},
+		],
+		properties: [
+			authenticationProperty('app'),
+			{
+				displayName: 'Track',
+				name: 'track',
+				type: 'multiOptions',
+				options: [
+					{ name: 'Users', value: 'users' },
+					{ name: 'Groups', value: 'groups' },
+					{
+						name: 'Group Memberships',
+						value: 'memberships',
+						description: 'Members added to or removed from groups',
+					},
+				],
+				default: ['users'],
+				required: true,
+			},
+			{
+				displayName: 'First Run',
+				name: 'firstRun',
+				type: 'options',
+				options: [
+					{
+						name: 'Record Baseline Only',
+						value: 'baseline',
+						description: 'Emit nothing on the first poll; later polls emit changes made after it',
+					},
+					{
+						name: 'Emit Everything',
+						value: 'emitAll',
+						description: 'Emit every existing object once (changeType "existing"), then changes',
+					},
+				],
+				default: 'baseline',
+			},
+			...fieldsFor('user', ['users']),
+			...fieldsFor('group', ['groups', 'memberships']),
+			{
+				displayName: 'Options',
+				name: 'options',
+				type: 'collection',
+				placeholder: 'Add Option',
+				default: {},
+				options: [
+					{
+						displayName: 'Keep Object Fingerprints',
+						name: 'fingerprints',
+						type: 'boolean',
+						default: true,
+						description:
+							"Whether to keep a short hash of each object in the workflow's static data (about 60 bytes per object): created and updated are told apart exactly, repeated deliveries are dropped, and after an expired delta token only real changes are emitted. Turn off for very large directories.",
+					},
+				],
+			},
+			...pseudonymProperties,
+		],
+	};
+
+	methods = { credentialTest };
+
+	async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
+		const node = this.getNode();
+		const track = this.getNodeParameter('track', []) as string[];
+		const firstRun = this.getNodeParameter('firstRun', 'baseline') as 'baseline' | 'emitAll';
+		const options = this.getNodeParameter('options', {}) as { fingerprints?: boolean };
+		const fingerprints = options.fingerprints ?? true;
+		const kinds: Array<{ kind: ObjectKind; members: boolean; select?: string[] }> = [];
+		const selectFor = (kind: ObjectKind) =>
+			selectFields(
+				node,
+				[kind],
+				this.getNodeParameter(`${kind}Fields`, []) as string[],
+				this.getNodeParameter(`${kind}CustomFields`, '') as string,
+				0,
+				`${kind === 'user' ? 'User' : 'Group'} Fields`,
+			);
+		if (track.includes('users'))
+			kinds.push({ kind: 'user', members: false, select: selectFor('user') });
+		if (track.includes('groups') || track.includes('memberships'))
+			kinds.push({
+				kind: 'group',
+				members: track.includes('memberships'),
+				select: selectFor('group'),
+			});
+		const output = await pseudonymiserFor(this);
+		const transport = await getTransport(this);
+		const manual = this.getMode() === 'manual';
+		const staticData = this.getWorkflowStaticData('node');
+		const stored = (staticData[STATE_KEY] ?? {}) as TriggerState;
+		const next: TriggerState = { ...stored };
+		const items: IDataObject[] = [];
+		for (const { kind, members, select } of kinds) {
+			const state = (stored[kind] ?? {}) as KindState;
+			const result = await runRound(transport, state, {
+				kind,
+				select,
+				members,
+				fingerprints,
+				// "Fetch Test Event" with no state yet: show a sample of what there is.
+				firstRun: manual && !state.deltaLink ? 'emitAll' : firstRun,
+				sampleOnly: manual && !state.deltaLink,
+			});
+			next[kind] = result.state as KindState & IDataObject;
+			const wanted = result.changes.filter(
+				(c) =>
+					kind === 'user' ||
+					c.objectType !== 'group' ||
+					c.changeType === 'syncRestarted' ||
+					track.includes('groups'),
+			);
+			for (const c of wanted)
+				if (c.changeType === 'syncRestarted')
+					this.logger.warn(String(c.message), { node: node.name });
+			items.push(...wanted.map((c) => output.apply(c)));
+		}
+		if (!manual) staticData[STATE_KEY] = next;
+		if (items.length === 0) return null;
+		return [this.helpers.returnJsonArray(items)];
+	}
+}

@@ -1,0 +1,39 @@
+import {
+	NodeConnectionTypes,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeType,
+	type INodeTypeDescription,
+} from 'n8n-workflow';
+import { credentialDescriptions, credentialTest } from '../shared/node-common';
+import { route, type OperationMap } from '../shared/router';
+import * as message from './actions/message';
+import { properties } from './actions/node.description';
+import { searchFolders } from './methods/listSearch';
+
+const operations: OperationMap = { message: message.operations };
+
+export class Microsoft365Mail implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Microsoft 365 Mail',
+		name: 'microsoft365Mail',
+		icon: { light: 'file:microsoft365Mail.svg', dark: 'file:microsoft365Mail.dark.svg' },
+		group: ['output'],
+		version: 1,
+		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
+		description:
+			'Send and read Microsoft 365 (Exchange Online) mail through Microsoft Graph, or send through SMTP with OAuth2',
+		defaults: { name: 'Microsoft 365 Mail' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: credentialDescriptions,
+		properties,
+	};
+
+	methods = { listSearch: { searchFolders }, credentialTest };
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return await route.call(this, operations);
+	}
+}

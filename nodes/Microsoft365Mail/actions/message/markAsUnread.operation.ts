@@ -1,0 +1,21 @@
+import { updateDisplayOptions, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
+import { declareGraphCalls } from '../../../shared/operations';
+import type { ItemResult } from '../../../shared/router';
+import { setReadState } from '../../helpers/message-actions';
+import { mailboxField, messageIdField } from './fields';
+
+export const graphCalls = declareGraphCalls([
+	{ method: 'PATCH', path: '/users/{id}/messages/{id}' },
+]);
+
+const properties: INodeProperties[] = [mailboxField, messageIdField];
+
+export const description = updateDisplayOptions(
+	{ show: { resource: ['message'], operation: ['markAsUnread'] } },
+	properties,
+);
+
+/** Mark as Unread. */
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<ItemResult> {
+	return await setReadState(this, itemIndex, false);
+}

@@ -1,0 +1,26 @@
+/** Bad input: a NodeOperationError that names the field and the fix, raised before any request. */
+import { NodeApiError, NodeOperationError, type INode } from 'n8n-workflow';
+
+export function inputError(
+	node: INode,
+	field: string,
+	message: string,
+	itemIndex?: number,
+): NodeOperationError {
+	return new NodeOperationError(node, `${field}: ${message}`, {
+		itemIndex,
+		description: `Fix the "${field}" parameter; nothing was sent.`,
+	});
+}
+
+/** An error as n8n shows it: n8n errors as they are, anything else wrapped for the item. */
+export function nodeError(
+	node: INode,
+	error: unknown,
+	itemIndex?: number,
+): NodeApiError | NodeOperationError {
+	if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
+	return new NodeOperationError(node, error instanceof Error ? error : String(error), {
+		itemIndex,
+	});
+}

@@ -1,0 +1,60 @@
+import {
+	NodeConnectionTypes,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeType,
+	type INodeTypeDescription,
+} from 'n8n-workflow';
+import { credentialTest } from '../shared/node-common';
+import { route } from '../shared/router';
+import * as channel from './actions/channel';
+import * as channelMessage from './actions/channelMessage';
+import * as chat from './actions/chat';
+import * as chatMessage from './actions/chatMessage';
+import * as incomingWebhook from './actions/incomingWebhook';
+import { credentials, properties } from './actions/node.description';
+import * as team from './actions/team';
+import * as listSearch from './methods/listSearch';
+
+export class Microsoft365Teams implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Microsoft 365 Teams',
+		name: 'microsoft365Teams',
+		icon: { light: 'file:microsoft365Teams.svg', dark: 'file:microsoft365Teams.dark.svg' },
+		group: ['output'],
+		version: 1,
+		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
+		description:
+			'Post channel and chat messages, adaptive cards and files to Microsoft Teams (Microsoft Graph v1.0)',
+		defaults: { name: 'Microsoft 365 Teams' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		credentials,
+		properties,
+	};
+
+	methods = {
+		listSearch: {
+			searchTeams: listSearch.searchTeams,
+			searchChannels: listSearch.searchChannels,
+			searchChats: listSearch.searchChats,
+		},
+		credentialTest,
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return await route.call(this, {
+			channelMessage: {
+				post: channelMessage.post,
+				postWithFile: channelMessage.postWithFile,
+				reply: channelMessage.reply,
+			},
+			chatMessage: { send: chatMessage.send },
+			team: { getMany: team.getMany },
+			channel: { getMany: channel.getMany },
+			chat: { getMany: chat.getMany },
+			incomingWebhook: { postCard: incomingWebhook.postCard },
+		});
+	}
+}

@@ -1,0 +1,12 @@
+import type { INodeProperties } from 'n8n-workflow';
+import { operationProperty } from '../../helpers/fields';
+import * as getMany from './getMany.operation';
+
+export { getMany };
+
+export const description: INodeProperties[] = [
+	operationProperty('channel', [
+		{ name: 'Get Many', value: 'getMany', action: 'Get many channels' },
+	]),
+	...getMany.description,
+];

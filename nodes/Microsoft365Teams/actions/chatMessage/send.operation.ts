@@ -1,0 +1,116 @@
+import {
+	NodeOperationError,
+	updateDisplayOptions,
+	type IDataObject,
+	type IExecuteFunctions,
+	type INodeProperties,
+} from 'n8n-workflow';
+import { getTransport } from '../../../shared/node-common';
+import { declareGraphCalls } from '../../../shared/operations';
+import { chatFor } from '../../helpers/chats';
+import { chatLocator, messageFields } from '../../helpers/fields';
+import { assertDelegatedForPosting } from '../../helpers/guard';
+import { chatIdFrom, segment } from '../../helpers/locators';
+import { buildMessage, checkDraft, readMessage, resolveMentions } from '../../helpers/message';
+import { resolveUsers, signedInUser, splitPeople } from '../../helpers/users';
+
+const properties: INodeProperties[] = [
+	{
+		displayName: 'Send To',
+		name: 'sendTo',
+		type: 'options',
+		options: [
+			{
+				name: 'People',
+				value: 'people',
+				description:
+					'One person (their one-on-one chat) or several (a group chat), found or created',
+			},
+			{ name: 'Existing Chat', value: 'chat', description: 'A chat by list, link or ID' },
+		],
+		default: 'people',
+	},
+	{
+		displayName: 'Recipients',
+		name: 'recipients',
+		type: 'string',
+		default: '',
+		required: true,
+		placeholder: 'alice@contoso.com, bob@contoso.com',
+		description:
+			'User principal names, mail addresses or object IDs, separated by commas. One person: your one-on-one chat with them; several: the group chat with exactly these people (created if there is none).',
+		displayOptions: { show: { sendTo: ['people'] } },
+	},
+	{
+		displayName: 'Group Chat Topic',
+		name: 'topic',
+		type: 'string',
+		default: '',
+		description: 'Topic of a group chat the node creates (not used for one-on-one chats)',
+		displayOptions: { show: { sendTo: ['people'] } },
+	},
+	{ ...chatLocator(), displayOptions: { show: { sendTo: ['chat'] } } },
+	...messageFields({ subject: false, conversationMentions: false, messageRequired: false }),
+];
+
+export const description = updateDisplayOptions(
+	{ show: { resource: ['chatMessage'], operation: ['send'] } },
+	properties,
+);
+
+export const graphCalls = declareGraphCalls([
+	{ method: 'GET', path: '/me', scheme: 'delegated', when: 'sending to people' },
+	{ method: 'GET', path: '/users', scheme: 'delegated', when: 'people or mentions are named' },
+	{ method: 'GET', path: '/users/{id}', scheme: 'delegated', when: 'people or mentions are named' },
+	{
+		method: 'GET',
+		path: '/me/chats',
+		scheme: 'delegated',
+		when: 'sending to several people (finding their group chat)',
+	},
+	{
+		method: 'POST',
+		path: '/chats',
+		scheme: 'delegated',
+		when: 'sending to people (finds or creates the chat)',
+	},
+	{ method: 'POST', path: '/chats/{id}/messages', scheme: 'delegated' },
+]);
+
+export async function execute(this: IExecuteFunctions, itemIndex: number) {
+	assertDelegatedForPosting(this, itemIndex);
+	const node = this.getNode();
+	const sendTo = this.getNodeParameter('sendTo', itemIndex, 'people') as 'people' | 'chat';
+	const chatId = sendTo === 'chat' ? chatIdFrom(this, itemIndex) : undefined;
+	const people =
+		sendTo === 'people' ? splitPeople(this.getNodeParameter('recipients', itemIndex, '')) : [];
+	if (sendTo === 'people' && people.length === 0)
+		throw new NodeOperationError(node, 'Recipients is empty', {
+			itemIndex,
+			description:
+				'Enter the user principal names, mail addresses or object IDs of the people to send to, separated by commas.',
+		});
+	const { input, card } = readMessage(this, itemIndex);
+	checkDraft(node, input, card, { withFile: false, allowSubject: false }, itemIndex);
+
+	const transport = await getTransport(this, itemIndex);
+	const mentions = await resolveMentions(transport, node, input.mentions, {}, itemIndex);
+	let target = chatId;
+	if (!target) {
+		const [me, users] = await Promise.all([
+			signedInUser(transport, itemIndex),
+			resolveUsers(transport, node, people, 'Recipients', itemIndex),
+		]);
+		const topic = String(this.getNodeParameter('topic', itemIndex, '') ?? '').trim() || undefined;
+		target = await chatFor(transport, node, me, users, topic, itemIndex);
+	}
+	const message = buildMessage(node, { input, mentions, card, allowSubject: false }, itemIndex);
+	const posted = await transport.request<IDataObject>({
+		method: 'POST',
+		url: `/chats/${segment(target)}/messages`,
+		body: message,
+		itemIndex,
+	});
+	delete posted['@odata.context'];
+	return posted;
+}

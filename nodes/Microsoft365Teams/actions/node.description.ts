@@ -1,0 +1,83 @@
+import type { INodeCredentialDescription, INodeProperties } from 'n8n-workflow';
+import { authenticationProperty, credentialDescriptions } from '../../shared/node-common';
+import { APP_POSTING_NOTICE } from '../helpers/guard';
+import * as channel from './channel';
+import * as channelMessage from './channelMessage';
+import * as chat from './chat';
+import * as chatMessage from './chatMessage';
+import { WEBHOOK_CREDENTIAL } from './incomingWebhook/postCard.webhook';
+import * as incomingWebhook from './incomingWebhook';
+import * as team from './team';
+
+const RESOURCES = {
+	channelMessage: { name: 'Channel Message', value: 'channelMessage' },
+	chatMessage: { name: 'Chat Message', value: 'chatMessage' },
+	team: { name: 'Team', value: 'team' },
+	channel: { name: 'Channel', value: 'channel' },
+	chat: { name: 'Chat', value: 'chat' },
+	incomingWebhook: {
+		name: 'Incoming Webhook (Workflows)',
+		value: 'incomingWebhook',
+		description: 'Post adaptive cards through a Teams Workflows webhook URL, without a Graph token',
+	},
+};
+
+/** Who may be used: the Graph credentials, except for the webhook resource, which has its own. */
+export const credentials: INodeCredentialDescription[] = [
+	...credentialDescriptions.map((credential) => ({
+		...credential,
+		displayOptions: {
+			...credential.displayOptions,
+			hide: { resource: ['incomingWebhook'] },
+		},
+	})),
+	{
+		name: WEBHOOK_CREDENTIAL,
+		required: true,
+		displayOptions: { show: { resource: ['incomingWebhook'] } },
+	},
+];
+
+export const properties: INodeProperties[] = [
+	authenticationProperty('delegated'),
+	{
+		displayName: 'Resource',
+		name: 'resource',
+		type: 'options',
+		noDataExpression: true,
+		displayOptions: { show: { authentication: ['delegated'] } },
+		options: [
+			RESOURCES.channelMessage,
+			RESOURCES.chatMessage,
+			RESOURCES.team,
+			RESOURCES.channel,
+			RESOURCES.chat,
+			RESOURCES.incomingWebhook,
+		],
+		default: 'channelMessage',
+	},
+	// With the app credential, posting messages is not offered (Graph allows it only for
+	// migration); the notice says why and what to use instead.
+	{
+		displayName: APP_POSTING_NOTICE,
+		name: 'appPostingNotice',
+		type: 'notice',
+		default: '',
+		displayOptions: { show: { authentication: ['app'] } },
+	},
+	{
+		displayName: 'Resource',
+		name: 'resource',
+		type: 'options',
+		noDataExpression: true,
+		displayOptions: { show: { authentication: ['app'] } },
+		options: [RESOURCES.incomingWebhook, RESOURCES.team, RESOURCES.channel, RESOURCES.chat],
+		default: 'incomingWebhook',
+	},
+	...channelMessage.description,
+	...chatMessage.description,
+	...team.description,
+	...channel.description,
+	...chat.description,
+	...incomingWebhook.description,
+];

@@ -1,0 +1,10 @@
+import type { INodeProperties } from 'n8n-workflow';
+import { operationProperty } from '../../helpers/fields';
+import * as getMany from './getMany.operation';
+
+export { getMany };
+
+export const description: INodeProperties[] = [
+	operationProperty('team', [{ name: 'Get Many', value: 'getMany', action: 'Get many teams' }]),
+	...getMany.description,
+];
