@@ -35,6 +35,30 @@ function humanize(name: string): string {
 	return name.replace(/([a-z0-9])([A-Z])/g, '$1 $2');
 }
 
+const displayNames = new Map<string, string>();
+
+/** The node's display name from its `<Node>.node.(ts|js)` class, else the folder name spaced out. */
+function nodeDisplayName(nodesDir: string, node: string): string {
+	if (!displayNames.has(node)) {
+		let name = humanize(node);
+		for (const ext of ['ts', 'js']) {
+			const file = join(nodesDir, node, `${node}.node.${ext}`);
+			if (!existsSync(file)) continue;
+			// eslint-disable-next-line @typescript-eslint/no-require-imports
+			const mod = require(file) as Record<string, unknown>;
+			for (const exported of Object.values(mod)) {
+				if (typeof exported !== 'function') continue;
+				const instance = new (exported as new () => { description?: { displayName?: string } })();
+				if (instance.description?.displayName) name = instance.description.displayName;
+				break;
+			}
+			break;
+		}
+		displayNames.set(node, name);
+	}
+	return displayNames.get(node)!;
+}
+
 /** Finds `nodes/<Node>/actions/<resource>/<operation>.operation.(ts|js)` under `root` and reads their declarations. */
 export function collectDeclarations(root: string): OperationDeclaration[] {
 	const nodesDir = join(root, 'nodes');
@@ -62,7 +86,7 @@ export function collectDeclarations(root: string): OperationDeclaration[] {
 			operationInfo?: Partial<Pick<OperationDeclaration, 'node' | 'resource' | 'operation'>>;
 		};
 		out.push({
-			node: mod.operationInfo?.node ?? humanize(node),
+			node: mod.operationInfo?.node ?? nodeDisplayName(nodesDir, node),
 			resource: mod.operationInfo?.resource ?? resource,
 			operation: mod.operationInfo?.operation ?? operation,
 			graphCalls: mod.graphCalls ?? [],

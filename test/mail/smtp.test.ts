@@ -89,6 +89,25 @@ describe('SMTP with XOAUTH2', () => {
 		expect(JSON.stringify(output)).not.toContain(token.split('.')[2]);
 	});
 
+	test('delegated token refused at AUTH (expired early): refreshed once, sent once', async () => {
+		const emu = emulator();
+		const data = await delegatedCredential(emu, REPORTS, 'outlook');
+		const before = emu.smtp!.received.length;
+		emu.tokens.expireAll();
+		const { output, error } = await runMail(
+			{ kind: 'delegated', data },
+			smtpParams({ toRecipients: ALICE, subject: 'After expiry' }),
+		);
+		expect(error).toBeUndefined();
+		expect(output[0][0].json).toMatchObject({ sent: true, transport: 'smtp' });
+		const arrived = emu.smtp!.received.slice(before);
+		expect(arrived).toHaveLength(1);
+		expect(arrived[0].headers.subject).toBe('After expiry');
+		const auths = emu.smtp!.attempts.slice(-2);
+		expect(auths.map((a) => a.ok)).toEqual([false, true]);
+		expect(emu.login.stats.grants.refresh_token).toBeGreaterThan(0);
+	});
+
 	test('delegated, from a shared mailbox the user may send as', async () => {
 		const emu = emulator();
 		const data = await delegatedCredential(emu, REPORTS, 'outlook');

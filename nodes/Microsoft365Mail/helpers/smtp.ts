@@ -6,7 +6,12 @@
  * mailbox, or a delegated credential whose Resource is "Outlook Legacy Protocols" (SMTP.Send)
  * signing in as its user. One connection per signed-in mailbox serves all items of the run.
  */
-import { createTransport, type Transporter } from 'nodemailer';
+import {
+	createTransport,
+	type SendMailOptions,
+	type SentMessageInfo,
+	type Transporter,
+} from 'nodemailer';
 import { NodeOperationError, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
 import { jwtClaims } from '../../shared/auth';
 import { registerSecret, redact } from '../../shared/redact';
@@ -85,33 +90,47 @@ export async function sendSmtp(
 	registerSecret(token);
 	const signedIn = String(jwtClaims(token).upn ?? jwtClaims(token).unique_name ?? '');
 	const mailers = new Map<string, Transporter>();
+	const mailerFor = (user: string): Transporter => {
+		let mailer = mailers.get(user.toLowerCase());
+		if (!mailer) {
+			mailer = createTransport({
+				host: settings.host,
+				port: settings.port,
+				secure: settings.port === 465,
+				requireTLS: settings.port !== 465,
+				pool: true,
+				maxConnections: 1,
+				auth: { type: 'OAuth2', user, accessToken: token },
+			});
+			mailers.set(user.toLowerCase(), mailer);
+		}
+		return mailer;
+	};
+	// A stored token Exchange no longer accepts (revoked or expired early) fails at AUTH, before
+	// anything is submitted: get a new one once and try again, as the Graph path does after a 401.
+	let refreshed = false;
+	const refreshAfterAuthFailure = async (error: unknown): Promise<boolean> => {
+		const e = error as { code?: string; responseCode?: number };
+		if (refreshed || !(e.code === 'EAUTH' || e.responseCode === 535)) return false;
+		refreshed = true;
+		try {
+			token = await transport.provider.getToken({ resource: 'outlook', forceRefresh: true });
+		} catch {
+			return false;
+		}
+		registerSecret(token);
+		for (const mailer of mailers.values()) mailer.close();
+		mailers.clear();
+		return true;
+	};
 	try {
 		for (const job of jobs) {
 			const user = scheme === 'application' ? job.target.mailbox : signedIn;
 			const from = job.target.mailbox || signedIn;
-			let mailer = mailers.get(user.toLowerCase());
-			if (!mailer) {
-				mailer = createTransport({
-					host: settings.host,
-					port: settings.port,
-					secure: settings.port === 465,
-					requireTLS: settings.port !== 465,
-					pool: true,
-					maxConnections: 1,
-					auth: { type: 'OAuth2', user, accessToken: token },
-				});
-				mailers.set(user.toLowerCase(), mailer);
-			}
 			try {
-				const attachments = await Promise.all(
-					job.attachments.map(async (a) => ({
-						filename: a.fileName,
-						contentType: a.mimeType,
-						content: await streamAttachment(ctx, job.itemIndex, a),
-					})),
-				);
 				const m = job.message;
-				const info = await mailer.sendMail({
+				// Built per attempt: attachment streams are read once.
+				const mail = async (): Promise<SendMailOptions> => ({
 					from,
 					to: list(m.toRecipients),
 					cc: list(m.ccRecipients),
@@ -123,8 +142,37 @@ export async function sendSmtp(
 					headers: Object.fromEntries(
 						(m.internetMessageHeaders ?? []).map((h) => [h.name, h.value]),
 					),
-					attachments,
+					attachments: await Promise.all(
+						job.attachments.map(async (a) => ({
+							filename: a.fileName,
+							contentType: a.mimeType,
+							content: await streamAttachment(ctx, job.itemIndex, a),
+						})),
+					),
 				});
+				const attempt = async (): Promise<{ info: SentMessageInfo } | { failure: unknown }> => {
+					try {
+						return { info: await mailerFor(user).sendMail(await mail()) };
+					} catch (failure) {
+						return { failure };
+					}
+				};
+				let outcome = await attempt();
+				if ('failure' in outcome && (await refreshAfterAuthFailure(outcome.failure))) {
+					outcome = await attempt();
+				}
+				if ('failure' in outcome) {
+					const { message, description } = smtpErrorMessage(outcome.failure, scheme, settings);
+					results.set(
+						job,
+						new NodeOperationError(ctx.getNode(), message, {
+							description,
+							itemIndex: job.itemIndex,
+						}),
+					);
+					continue;
+				}
+				const info = outcome.info;
 				results.set(job, {
 					sent: true,
 					transport: 'smtp',

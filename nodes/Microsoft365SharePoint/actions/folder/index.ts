@@ -1,0 +1,32 @@
+import type { INodeProperties } from 'n8n-workflow';
+import * as create from './create.operation';
+import * as list from './list.operation';
+
+export { create, list };
+
+export const description: INodeProperties[] = [
+	{
+		displayName: 'Operation',
+		name: 'operation',
+		type: 'options',
+		noDataExpression: true,
+		displayOptions: { show: { resource: ['folder'] } },
+		options: [
+			{
+				name: 'Create',
+				value: 'create',
+				description: 'Create a folder, with any missing parent folders',
+				action: 'Create a folder',
+			},
+			{
+				name: 'List',
+				value: 'list',
+				description: 'List the files and folders in a folder',
+				action: 'List a folder',
+			},
+		],
+		default: 'create',
+	},
+	...create.description,
+	...list.description,
+];
