@@ -4,6 +4,7 @@
  */
 import { createServer, Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { Readable, Transform } from 'node:stream';
 import type { AddressInfo, Socket } from 'node:net';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -121,7 +122,10 @@ export class Emulator {
 		this.caPem = ca.certPem;
 		const cert = issueServerCertificate(ca, options.hostNames);
 		if (options.smtp)
-			this.smtp = new SmtpEmulator(this.directory, this.tokens, { key: cert.keyPem, cert: cert.certPem });
+			this.smtp = new SmtpEmulator(this.directory, this.tokens, {
+				key: cert.keyPem,
+				cert: cert.certPem,
+			});
 		this.server = createServer({ key: cert.keyPem, cert: cert.certPem }, (req, res) => {
 			void this.onRequest(req, res);
 		});
@@ -229,9 +233,17 @@ export class Emulator {
 			rawUrl,
 			req.headers as Record<string, string>,
 		);
-		req.on('data', (chunk: Buffer) => {
-			log.requestBytes += chunk.length;
-		});
+		// The body is counted as it passes through; piping keeps back-pressure, so a body nobody
+		// reads yet (a request waiting out injected latency) waits instead of being lost.
+		const body = req.pipe(
+			new Transform({
+				transform(chunk: Buffer, _encoding, done) {
+					log.requestBytes += chunk.length;
+					done(null, chunk);
+				},
+			}),
+		);
+		req.on('error', (error) => body.destroy(error));
 		const emuReq: EmuRequest = {
 			method: (req.method ?? 'GET').toUpperCase(),
 			host,
@@ -239,12 +251,14 @@ export class Emulator {
 			query: parsed.searchParams,
 			url: rawUrl,
 			headers: req.headers,
-			body: req,
+			body,
 			baseUrl: hostHeader ? `https://${hostHeader}` : this.url,
 			requestId: log.requestId,
 			log,
 		};
 		res.on('finish', () => {
+			// A body the handler did not read (a refusal before it) is drained, as Node would.
+			body.resume();
 			log.durationMs = Date.now() - started;
 		});
 		try {
@@ -325,7 +339,7 @@ export class Emulator {
 			const after = rule.afterBytes ?? Math.floor(length / 2);
 			await new Promise<void>((resolve) => {
 				let read = 0;
-				const body = req.body as IncomingMessage;
+				const body = req.body as Readable;
 				if (read >= after || body.readableEnded) return resolve();
 				body.on('data', (chunk: Buffer) => {
 					read += chunk.length;

@@ -334,6 +334,23 @@ describe('fault injection and the request log', () => {
 		expect(log.entries.filter((e) => e.status === 503).length).toBeGreaterThanOrEqual(2);
 	});
 
+	test('injected latency delays a POST without losing its body', async () => {
+		const emu = emulator();
+		const token = mintToken(emu, { roles: ['User.Read.All'] });
+		emu.faults.latencyMs = 150;
+		try {
+			const mark = emu.mark();
+			const requests = [{ id: '1', method: 'GET', url: `/users/alice@${DOMAIN}?$select=id` }];
+			const call = await graph(emu, 'POST', '/$batch', token, { requests });
+			expect(call.status).toBe(200);
+			expect(call.body.responses[0].status).toBe(200);
+			const outer = emu.since(mark).find((e) => e.url === '/v1.0/$batch')!;
+			expect(outer.requestBytes).toBe(JSON.stringify({ requests }).length);
+		} finally {
+			emu.faults.latencyMs = 0;
+		}
+	});
+
 	test('a ratio fault hits about that share of requests, reproducibly', async () => {
 		const emu = emulator();
 		const token = mintToken(emu, { roles: ['User.Read.All'] });
