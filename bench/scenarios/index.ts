@@ -1,0 +1,15 @@
+import { sendAttachments, sendMail } from './mail';
+import { postTeams } from './teams';
+import { upload1g, upload200 } from './upload';
+import { readUsers } from './users';
+import type { Scenario } from './types';
+
+/** In the order they run (the token row is computed from the app-only runs of all of them). */
+export const SCENARIOS: Scenario[] = [
+	sendMail,
+	sendAttachments,
+	upload200,
+	upload1g,
+	readUsers,
+	postTeams,
+];
