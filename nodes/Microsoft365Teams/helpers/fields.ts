@@ -222,23 +222,5 @@ export function messageFields(options: {
 	];
 }
 
-export function limitFields(): INodeProperties[] {
-	return [
-		{
-			displayName: 'Return All',
-			name: 'returnAll',
-			type: 'boolean',
-			default: false,
-			description: 'Whether to return all results or only up to a given limit',
-		},
-		{
-			displayName: 'Limit',
-			name: 'limit',
-			type: 'number',
-			typeOptions: { minValue: 1 },
-			default: 50,
-			description: 'Max number of results to return',
-			displayOptions: { show: { returnAll: [false] } },
-		},
-	];
-}
+/** Return All / Limit, shared with the other nodes. */
+export { returnAllAndLimit as limitFields } from '../../shared/fields';

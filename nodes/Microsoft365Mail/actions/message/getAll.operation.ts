@@ -1,3 +1,4 @@
+import { returnAllAndLimit } from '../../../shared/fields';
 import {
 	updateDisplayOptions,
 	type IDataObject,
@@ -22,22 +23,7 @@ export const PAGE_SIZE = 1000;
 const properties: INodeProperties[] = [
 	mailboxField,
 	folderField('folder', 'Folder', 'The folder to read'),
-	{
-		displayName: 'Return All',
-		name: 'returnAll',
-		type: 'boolean',
-		default: false,
-		description: 'Whether to return all results or only up to a given limit',
-	},
-	{
-		displayName: 'Limit',
-		name: 'limit',
-		type: 'number',
-		typeOptions: { minValue: 1 },
-		default: 50,
-		description: 'Max number of results to return',
-		displayOptions: { show: { returnAll: [false] } },
-	},
+	...returnAllAndLimit(),
 	{
 		displayName: 'Filters',
 		name: 'filters',

@@ -1,3 +1,4 @@
+import { returnAllAndLimit } from '../../../shared/fields';
 import {
 	NodeOperationError,
 	updateDisplayOptions,
@@ -59,22 +60,7 @@ const properties: INodeProperties[] = [
 		description: 'How many levels below the folder to list (1: its children only)',
 		displayOptions: { show: { recursive: [true] } },
 	},
-	{
-		displayName: 'Return All',
-		name: 'returnAll',
-		type: 'boolean',
-		default: false,
-		description: 'Whether to return all results or only up to a given limit',
-	},
-	{
-		displayName: 'Limit',
-		name: 'limit',
-		type: 'number',
-		typeOptions: { minValue: 1 },
-		default: 50,
-		description: 'Max number of results to return',
-		displayOptions: { show: { returnAll: [false] } },
-	},
+	...returnAllAndLimit(),
 ];
 
 export const description = updateDisplayOptions(
