@@ -243,7 +243,10 @@ export class Emulator {
 				},
 			}),
 		);
+		// A client that drops the connection mid-body ('aborted') fails whoever is reading the body;
+		// with nobody reading it yet, the error must not go unhandled.
 		req.on('error', (error) => body.destroy(error));
+		body.on('error', () => undefined);
 		const emuReq: EmuRequest = {
 			method: (req.method ?? 'GET').toUpperCase(),
 			host,
