@@ -20,6 +20,7 @@ import {
 	UploadSessionError,
 	uploadSmall,
 	useSimpleUpload,
+	type PreauthenticatedHttp,
 	type UploadSource,
 } from '../../shared/transport/upload';
 import type { ConflictBehavior } from '../actions/common.descriptions';
@@ -74,6 +75,46 @@ export async function openSource(
 		size: buffer.length,
 		fileName: binary.fileName,
 		mimeType: binary.mimeType,
+	};
+}
+
+/** Bytes handed to the socket at a time. */
+const WRITE_SLICE = 1024 * 1024;
+
+/**
+ * Sends each fragment's bytes as a stream of 256 KiB views into the upload loop's buffer, with
+ * the Content-Length the loop sets: fetch would copy a Buffer body whole (a fragment's worth of
+ * garbage per request) and TLS would encrypt it in one piece. A streamed body is sent once (the
+ * transport does not repeat it); the upload loop resumes a failed fragment from the service's
+ * status itself.
+ */
+export function slicedBodies(http: {
+	request: (
+		request: Omit<Parameters<PreauthenticatedHttp['request']>[0], 'body'> & {
+			body?: Uint8Array | Readable;
+		},
+	) => ReturnType<PreauthenticatedHttp['request']>;
+}): PreauthenticatedHttp {
+	return {
+		async request(request) {
+			const payload = request.body;
+			if (!payload || payload.length <= WRITE_SLICE) return await http.request(request);
+			// A web stream goes to fetch as it is (a Node stream would be wrapped, each piece copied).
+			let sent = 0;
+			const body = new ReadableStream<Uint8Array>({
+				pull(controller) {
+					const end = Math.min(payload.length, sent + WRITE_SLICE);
+					controller.enqueue(payload.subarray(sent, end));
+					sent = end;
+					if (sent >= payload.length) controller.close();
+				},
+			});
+			return await http.request({
+				...request,
+				headers: { ...request.headers, 'Content-Length': String(payload.length) },
+				body: body as unknown as Readable,
+			});
+		},
 	};
 }
 
@@ -152,9 +193,11 @@ export async function uploadFile(
 					idempotent: true,
 					itemIndex,
 				}),
-			http: transport.preauthenticatedHttp(),
+			http: slicedBodies(transport.preauthenticatedHttp()),
 			source,
+			// The configured chunk size is the smallest; large files get larger fragments.
 			chunkSize,
+			adaptiveChunkSize: true,
 		});
 		return {
 			item: result.body as DriveItem,

@@ -5,9 +5,10 @@
  * - The session is created by the caller through the authenticated Graph transport
  *   (`createSession`); the fragments go to the pre-authenticated `uploadUrl` through `http`,
  *   which must send no `Authorization` header (SharePoint and Outlook answer 401 to one).
- * - Chunks are multiples of 320 KiB (Graph's rule for every fragment but the last), read one at
- *   a time into one reusable buffer: a chunk is read from the stream only after the previous
- *   one was accepted, so the stream is read once and nothing before the current chunk is kept.
+ * - Chunks are multiples of 320 KiB (Graph's rule for every fragment but the last), read once,
+ *   in order, into reusable buffers: one buffer (a chunk read after the previous one was
+ *   accepted), or with `adaptiveChunkSize` two (the next chunk read and hashed while the current
+ *   one is in flight) and larger chunks for large files. Nothing before the current chunk is kept.
  * - After a failed fragment (network error, 5xx, 429, 416) the session status (`GET uploadUrl`)
  *   says where the service stands (`nextExpectedRanges`); the upload goes on from there, re-sending
  *   only the part of the current chunk the service lacks. Retries are bounded per chunk.
@@ -94,8 +95,17 @@ export interface LargeUploadOptions {
 	createSession: () => Promise<UploadSessionInfo>;
 	http: PreauthenticatedHttp;
 	source: UploadSource;
-	/** Bytes per fragment: a multiple of 320 KiB below 60 MiB (default 10 MiB). */
+	/**
+	 * Bytes per fragment: a multiple of 320 KiB below 60 MiB (default 10 MiB). Memory: two
+	 * fragments (the one in flight and the next one, read meanwhile).
+	 */
 	chunkSize?: number;
+	/**
+	 * Larger fragments for large files (`adaptiveChunkSize`), `chunkSize` being the smallest:
+	 * fewer requests, each paying the service's round trip. Off by default: a caller with a cap
+	 * (mail attachments: 4 MB per request) keeps exactly `chunkSize`.
+	 */
+	adaptiveChunkSize?: boolean;
 	retry?: UploadRetryOptions;
 	signal?: AbortSignal;
 	onProgress?: (progress: UploadProgress) => void;
@@ -149,6 +159,24 @@ export function validateChunkSize(chunkSize: number): number {
 	return chunkSize;
 }
 
+/**
+ * Fragment size for large files: 20 MiB from 128 MiB on (two held at a time: 40 MiB). 30 MiB
+ * fragments save another ~0.9 s of round trips per GiB but hold 60 MiB.
+ */
+export const LARGE_FILE_CHUNK_SIZES: readonly (readonly [minSize: number, chunkSize: number])[] = [
+	[128 * 1024 * 1024, 64 * UPLOAD_FRAGMENT_UNIT],
+];
+
+/**
+ * The fragment size for a file of `total` bytes: `floor` (the configured chunk size) for small
+ * files, larger for large ones (`LARGE_FILE_CHUNK_SIZES`), never smaller than `floor`. Each
+ * fragment pays a round trip; two fragments are held at a time (the one in flight, the next).
+ */
+export function adaptiveChunkSize(total: number, floor = DEFAULT_UPLOAD_CHUNK_SIZE): number {
+	const step = LARGE_FILE_CHUNK_SIZES.find(([minSize]) => total >= minSize);
+	return validateChunkSize(Math.max(floor, step ? step[1] : floor));
+}
+
 /** Whether a file of `size` bytes should use the simple upload rather than a session. */
 export function useSimpleUpload(size: number, limit = SIMPLE_UPLOAD_LIMIT): boolean {
 	return size <= limit;
@@ -171,7 +199,37 @@ export class QuickXorHash {
 	update(data: Uint8Array): this {
 		const cells = this.cells;
 		let cell = this.cell;
-		for (let i = 0; i < data.length; i++) {
+		let i = 0;
+		const n = data.length;
+		// Byte by byte up to a 4-byte aligned cell and source, then 32-bit words: XOR works the
+		// same on words as on their bytes (both views share one byte order), 4 times fewer steps.
+		while (i < n && ((cell & 3) !== 0 || ((data.byteOffset + i) & 3) !== 0)) {
+			cells[cell] ^= data[i++];
+			if (++cell === 160) cell = 0;
+		}
+		if (((data.byteOffset + i) & 3) === 0 && (cell & 3) === 0) {
+			const words = Math.floor((n - i) / 4);
+			if (words >= 80) {
+				const src = new Uint32Array(data.buffer, data.byteOffset + i, words);
+				const acc = new Uint32Array(cells.buffer, cells.byteOffset, 40);
+				let w = cell >> 2;
+				let k = 0;
+				// First up to the register's start, then whole turns of 40 words, then the rest.
+				while (w !== 0 && k < words) {
+					acc[w] ^= src[k++];
+					if (++w === 40) w = 0;
+				}
+				const turns = k + Math.floor((words - k) / 40) * 40;
+				for (; k < turns; k += 40) {
+					for (let j = 0; j < 40; j++) acc[j] ^= src[k + j];
+				}
+				for (; k < words; k++) acc[w++] ^= src[k];
+				if (w === 40) w = 0;
+				cell = w << 2;
+				i += words * 4;
+			}
+		}
+		for (; i < n; i++) {
 			cells[cell] ^= data[i];
 			if (++cell === 160) cell = 0;
 		}
@@ -309,7 +367,7 @@ type Attempt =
  * rejects with an `UploadSessionError` after cancelling the session.
  */
 export async function uploadLargeFile(options: LargeUploadOptions): Promise<LargeUploadResult> {
-	const chunkSize = validateChunkSize(options.chunkSize ?? DEFAULT_UPLOAD_CHUNK_SIZE);
+	const configured = validateChunkSize(options.chunkSize ?? DEFAULT_UPLOAD_CHUNK_SIZE);
 	const { source, http, signal } = options;
 	const total = source.size;
 	if (!Number.isSafeInteger(total) || total <= 0) {
@@ -317,6 +375,7 @@ export async function uploadLargeFile(options: LargeUploadOptions): Promise<Larg
 			`An upload session needs a known, positive size; got ${String(total)}.`,
 		);
 	}
+	const chunkSize = options.adaptiveChunkSize ? adaptiveChunkSize(total, configured) : configured;
 	const maxAttempts = Math.max(1, options.retry?.maxAttempts ?? 5);
 	const baseDelayMs = options.retry?.baseDelayMs ?? 1000;
 	const maxDelayMs = options.retry?.maxDelayMs ?? 30_000;
@@ -326,7 +385,14 @@ export async function uploadLargeFile(options: LargeUploadOptions): Promise<Larg
 	const url = session.uploadUrl;
 
 	const reader = new ChunkReader(source.stream);
-	const buffer = Buffer.allocUnsafe(Math.min(chunkSize, total));
+	// Two buffers: one fragment in flight (kept until the service acknowledged it, for a resend),
+	// the next one read into the other meanwhile. A file of one fragment needs only one.
+	const buffers = [Buffer.allocUnsafe(Math.min(chunkSize, total))];
+	// Read-ahead (double buffering) comes with adaptive fragments (large drive uploads); other
+	// callers keep one buffer and read a fragment after the previous one was accepted.
+	const readAhead = options.adaptiveChunkSize === true;
+	if (readAhead && total > chunkSize)
+		buffers.push(Buffer.allocUnsafe(Math.min(chunkSize, total - chunkSize)));
 	const hash = new QuickXorHash();
 	let requests = 0;
 	let resends = 0;
@@ -341,7 +407,12 @@ export async function uploadLargeFile(options: LargeUploadOptions): Promise<Larg
 		}
 	};
 
-	const put = async (from: number, chunkStart: number, length: number): Promise<Attempt> => {
+	const put = async (
+		buffer: Buffer,
+		from: number,
+		chunkStart: number,
+		length: number,
+	): Promise<Attempt> => {
 		const end = chunkStart + length - 1;
 		requests += 1;
 		let response: PreauthenticatedResponse;
@@ -413,24 +484,51 @@ export async function uploadLargeFile(options: LargeUploadOptions): Promise<Larg
 		}
 	};
 
-	try {
-		let offset = 0;
-		while (offset < total && !failure && !final) {
+	/**
+	 * Reads (and hashes) the fragment at `offset` into `buffer`: an error to report rather than
+	 * a rejection, since it runs while the previous fragment is in flight. Fragments are read
+	 * one after another, so the hash sees the bytes in order.
+	 */
+	const readFragment = async (buffer: Buffer, offset: number): Promise<unknown> => {
+		try {
 			const length = Math.min(chunkSize, total - offset);
 			const read = await reader.fill(buffer, length);
-			if (read < length) {
-				failure = new UploadSessionError(
+			if (read < length)
+				return new UploadSessionError(
 					`The upload stream ended after ${offset + read} of ${total} bytes.`,
 				);
+			hash.update(buffer.subarray(0, length));
+			return undefined;
+		} catch (error) {
+			return error ?? new Error('The upload stream failed.');
+		}
+	};
+	let reading: Promise<unknown> | undefined;
+
+	try {
+		let offset = 0;
+		let index = 0;
+		reading = readFragment(buffers[0], 0);
+		while (offset < total && !failure && !final) {
+			const buffer = buffers[index % buffers.length];
+			const length = Math.min(chunkSize, total - offset);
+			const readError = await reading;
+			reading = undefined;
+			if (readError) {
+				if (readError instanceof UploadSessionError) failure = readError;
+				else throw readError;
 				break;
 			}
-			hash.update(buffer.subarray(0, length));
+			// The next fragment is read into the other buffer while this one is in flight.
+			if (readAhead && offset + length < total)
+				reading = readFragment(buffers[(index + 1) % buffers.length], offset + length);
+			index += 1;
 			const chunkStart = offset;
 			const chunkEnd = chunkStart + length;
 			let from = chunkStart;
 			for (let attempt = 1; ; attempt++) {
 				if (attempt > 1) resends += 1;
-				const outcome = await put(from, chunkStart, length);
+				const outcome = await put(buffer, from, chunkStart, length);
 				if (outcome.kind === 'complete') {
 					if (chunkEnd !== total) {
 						failure = new UploadSessionError(
@@ -495,6 +593,8 @@ export async function uploadLargeFile(options: LargeUploadOptions): Promise<Larg
 			}
 			offset = chunkEnd;
 			options.onProgress?.({ uploaded: final ? total : Math.min(offset, total), total });
+			if (!readAhead && offset < total && !failure && !final)
+				reading = readFragment(buffers[0], offset);
 		}
 		if (!failure && !final) {
 			failure = new UploadSessionError('The upload ended without the service confirming the file.');
@@ -517,6 +617,8 @@ export async function uploadLargeFile(options: LargeUploadOptions): Promise<Larg
 						error,
 					);
 	} finally {
+		// A read ahead still under way (after a failure) ends before the stream is closed.
+		if (reading) await reading;
 		await reader.close().catch(() => undefined);
 	}
 
