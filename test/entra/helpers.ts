@@ -3,7 +3,6 @@
  * (app-only with the demo tenant's apps, delegated with tokens from the emulator's own
  * authorize/token endpoints), and one-call runners for the action node and the trigger.
  */
-import { randomUUID } from 'node:crypto';
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 import { Microsoft365AppApi } from '../../credentials/Microsoft365AppApi.credentials';
 import { Microsoft365OAuth2Api } from '../../credentials/Microsoft365OAuth2Api.credentials';
@@ -11,6 +10,7 @@ import { Microsoft365EntraId } from '../../nodes/Microsoft365EntraId/Microsoft36
 import { Microsoft365EntraIdTrigger } from '../../nodes/Microsoft365EntraId/Microsoft365EntraIdTrigger.node';
 import { Microsoft365PseudonymKeyApi } from '../../credentials/Microsoft365PseudonymKeyApi.credentials';
 import type { Emulator } from '../emulator/emulator';
+import { signInDelegated } from '../helpers/emulator';
 import { runNode, runPoll, type RunNodeResult, type RunPollResult } from '../harness';
 
 export const CONTOSO = '9afc4c9b-52ad-5db7-a6ed-ff1ff2d75c8a';
@@ -74,37 +74,12 @@ export function appCredential(emu: Emulator, app: AppName = 'accessReview'): IDa
 
 const REPORT_SERVER = '20165740-cfbc-5244-967a-dc1596e69ece';
 const REPORT_SECRET = 'RsQ8~demo.Report-Server-Secret-Value_0001';
-const REDIRECT = 'http://localhost:5678/rest/oauth2-credential/callback';
 
 /** The delegated credential with tokens the emulator issued to "reports" (Report Server app). */
 export async function delegatedCredential(emu: Emulator): Promise<IDataObject> {
 	const scope =
 		'openid offline_access https://graph.microsoft.com/User.Read.All https://graph.microsoft.com/GroupMember.Read.All';
-	const authorize = await fetch(
-		`${emu.authority(CONTOSO)}/oauth2/v2.0/authorize?${new URLSearchParams({
-			response_type: 'code',
-			client_id: REPORT_SERVER,
-			redirect_uri: REDIRECT,
-			scope,
-			state: randomUUID(),
-			login_hint: 'reports@contoso.onmicrosoft.com',
-		})}`,
-		{ redirect: 'manual' },
-	);
-	const code = new URL(authorize.headers.get('location')!).searchParams.get('code')!;
-	const token = await fetch(`${emu.authority(CONTOSO)}/oauth2/v2.0/token`, {
-		method: 'POST',
-		headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-		body: new URLSearchParams({
-			grant_type: 'authorization_code',
-			client_id: REPORT_SERVER,
-			client_secret: REPORT_SECRET,
-			code,
-			redirect_uri: REDIRECT,
-			scope,
-		}),
-	});
-	if (token.status !== 200) throw new Error(`token: ${token.status} ${await token.text()}`);
+	const tokenData = await signInDelegated(emu, 'reports@contoso.onmicrosoft.com', scope);
 	return {
 		cloud: 'custom',
 		customLoginUrl: emu.url,
@@ -112,7 +87,7 @@ export async function delegatedCredential(emu: Emulator): Promise<IDataObject> {
 		tenant: CONTOSO,
 		clientId: REPORT_SERVER,
 		clientSecret: REPORT_SECRET,
-		oauthTokenData: (await token.json()) as IDataObject,
+		oauthTokenData: tokenData as IDataObject,
 	};
 }
 

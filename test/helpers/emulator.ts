@@ -2,6 +2,7 @@
  * Test helpers: one emulator per test file, checked after the file's last test for bodies that
  * broke the Graph CSDL contract, and tokens minted by its token service for Graph-only tests.
  */
+import { randomUUID } from 'node:crypto';
 import { Emulator, EmulatorOptions, startEmulator } from '../emulator/emulator';
 import type { ResourceName } from '../emulator/tokens';
 
@@ -83,4 +84,54 @@ export async function graph(
 		// not JSON
 	}
 	return { status: response.status, headers: response.headers, body: parsed };
+}
+
+/** The demo tenant and its "Report Server" web app (see fixtures/demo-tenant.json). */
+export const DEMO = {
+	tenant: '9afc4c9b-52ad-5db7-a6ed-ff1ff2d75c8a',
+	reportServer: '20165740-cfbc-5244-967a-dc1596e69ece',
+	reportServerSecret: 'RsQ8~demo.Report-Server-Secret-Value_0001',
+	redirectUri: 'http://localhost:5678/rest/oauth2-credential/callback',
+};
+
+/**
+ * Signs `user` in with the Report Server app through the emulator's authorize and token
+ * endpoints (authorization code, as n8n's OAuth2 flow does) and returns the token response n8n
+ * would store as `oauthTokenData`.
+ */
+export async function signInDelegated(
+	emu: Emulator,
+	user: string,
+	scope: string,
+): Promise<Record<string, unknown>> {
+	const authority = emu.authority(DEMO.tenant);
+	const authorize = await fetch(
+		`${authority}/oauth2/v2.0/authorize?${new URLSearchParams({
+			response_type: 'code',
+			client_id: DEMO.reportServer,
+			redirect_uri: DEMO.redirectUri,
+			scope,
+			state: randomUUID(),
+			login_hint: user,
+		})}`,
+		{ redirect: 'manual' },
+	);
+	const location = authorize.headers.get('location');
+	if (!location) throw new Error(`authorize: ${authorize.status} ${await authorize.text()}`);
+	const code = new URL(location).searchParams.get('code');
+	if (!code) throw new Error(`authorize redirected without a code: ${location}`);
+	const token = await fetch(`${authority}/oauth2/v2.0/token`, {
+		method: 'POST',
+		headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+		body: new URLSearchParams({
+			grant_type: 'authorization_code',
+			client_id: DEMO.reportServer,
+			client_secret: DEMO.reportServerSecret,
+			code,
+			redirect_uri: DEMO.redirectUri,
+			scope,
+		}),
+	});
+	if (token.status !== 200) throw new Error(`sign-in failed: ${await token.text()}`);
+	return (await token.json()) as Record<string, unknown>;
 }

@@ -4,7 +4,6 @@
  * resource for SMTP), app-only credentials (Mail Robot: Mail.Send, Mail.ReadWrite and
  * SMTP.SendAsApp; Room Booking: Mail.Send only), and checks on what the emulator received.
  */
-import { randomUUID } from 'node:crypto';
 import type { IDataObject, INodeCredentials, INodeParameters } from 'n8n-workflow';
 import { Microsoft365AppApi } from '../../credentials/Microsoft365AppApi.credentials';
 import { Microsoft365OAuth2Api } from '../../credentials/Microsoft365OAuth2Api.credentials';
@@ -12,6 +11,7 @@ import { validateGraphBody } from '../../nodes/shared/graph/contract';
 import { Microsoft365Mail } from '../../nodes/Microsoft365Mail/Microsoft365Mail.node';
 import { Microsoft365MailTrigger } from '../../nodes/Microsoft365Mail/Microsoft365MailTrigger.node';
 import type { Emulator } from '../emulator/emulator';
+import { signInDelegated } from '../helpers/emulator';
 import {
 	runNode,
 	runPoll,
@@ -33,7 +33,6 @@ export const ALICE = 'alice@contoso.onmicrosoft.com';
 export const BOB = 'bob@contoso.onmicrosoft.com';
 export const CAROL = 'carol@contoso.onmicrosoft.com';
 export const SERVICEDESK = 'servicedesk@contoso.onmicrosoft.com';
-const REDIRECT = 'http://localhost:5678/rest/oauth2-credential/callback';
 export const TYPE = 'n8n-nodes-m365.microsoft365Mail';
 export const TRIGGER = 'n8n-nodes-m365.microsoft365MailTrigger';
 
@@ -58,31 +57,7 @@ export async function delegatedCredential(
 			? GRAPH_SCOPES.map((s) => `https://graph.microsoft.com/${s}`)
 			: ['https://outlook.office.com/SMTP.Send']),
 	].join(' ');
-	const authorize = await fetch(
-		`${emu.authority(CONTOSO)}/oauth2/v2.0/authorize?${new URLSearchParams({
-			response_type: 'code',
-			client_id: REPORT_SERVER,
-			redirect_uri: REDIRECT,
-			scope,
-			state: randomUUID(),
-			login_hint: user,
-		})}`,
-		{ redirect: 'manual' },
-	);
-	const code = new URL(authorize.headers.get('location')!).searchParams.get('code')!;
-	const token = await fetch(`${emu.authority(CONTOSO)}/oauth2/v2.0/token`, {
-		method: 'POST',
-		headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-		body: new URLSearchParams({
-			grant_type: 'authorization_code',
-			client_id: REPORT_SERVER,
-			client_secret: REPORT_SECRET,
-			code,
-			redirect_uri: REDIRECT,
-			scope,
-		}).toString(),
-	});
-	if (token.status !== 200) throw new Error(`sign-in failed: ${await token.text()}`);
+	const tokenData = await signInDelegated(emu, user, scope);
 	return {
 		cloud: 'custom',
 		customLoginUrl: emu.url,
@@ -94,7 +69,7 @@ export async function delegatedCredential(
 		...(resource === 'graph'
 			? { scopeGroups: ['signIn', 'sendMail', 'sendAsShared', 'readMail'] }
 			: { outlookProtocols: ['smtp'] }),
-		oauthTokenData: (await token.json()) as IDataObject,
+		oauthTokenData: tokenData as IDataObject,
 	};
 }
 

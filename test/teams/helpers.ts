@@ -3,7 +3,6 @@
  * in through the emulator's authorize/token endpoints (as n8n's OAuth2 callback stores them),
  * app-only credentials of the demo tenant, and the Workflows webhook credential.
  */
-import { randomUUID } from 'node:crypto';
 import type { IDataObject, INodeCredentials, INodeParameters } from 'n8n-workflow';
 import { Microsoft365AppApi } from '../../credentials/Microsoft365AppApi.credentials';
 import { Microsoft365OAuth2Api } from '../../credentials/Microsoft365OAuth2Api.credentials';
@@ -11,6 +10,7 @@ import { Microsoft365TeamsWebhookApi } from '../../credentials/Microsoft365Teams
 import { validateGraphBody } from '../../nodes/shared/graph/contract';
 import { Microsoft365Teams } from '../../nodes/Microsoft365Teams/Microsoft365Teams.node';
 import type { Emulator } from '../emulator/emulator';
+import { signInDelegated } from '../helpers/emulator';
 import {
 	runListSearch,
 	runNode,
@@ -32,7 +32,6 @@ export const ALICE = '79719b4a-22ee-5f2e-bbac-dca31ff99a15';
 export const BOB = '09db03a2-9629-5b80-8af4-3eafd9fcef01';
 export const CAROL = 'da54ce34-c1a4-5806-86ac-d641c21a798f';
 export const REPORTS_USER = '4dbc2968-9636-50ea-bf45-7e094b79e2e7';
-const REDIRECT = 'http://localhost:5678/rest/oauth2-credential/callback';
 const TYPE = 'n8n-nodes-m365.microsoft365Teams';
 
 export const nodeTypes = { [TYPE]: new Microsoft365Teams() };
@@ -59,31 +58,7 @@ export async function delegatedCredential(
 		'https://graph.microsoft.com/Chat.ReadWrite',
 		'https://graph.microsoft.com/Files.ReadWrite.All',
 	].join(' ');
-	const authorize = await fetch(
-		`${emu.authority(CONTOSO)}/oauth2/v2.0/authorize?${new URLSearchParams({
-			response_type: 'code',
-			client_id: REPORT_SERVER,
-			redirect_uri: REDIRECT,
-			scope,
-			state: randomUUID(),
-			login_hint: user,
-		})}`,
-		{ redirect: 'manual' },
-	);
-	const code = new URL(authorize.headers.get('location')!).searchParams.get('code')!;
-	const token = await fetch(`${emu.authority(CONTOSO)}/oauth2/v2.0/token`, {
-		method: 'POST',
-		headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-		body: new URLSearchParams({
-			grant_type: 'authorization_code',
-			client_id: REPORT_SERVER,
-			client_secret: REPORT_SECRET,
-			code,
-			redirect_uri: REDIRECT,
-			scope,
-		}).toString(),
-	});
-	if (token.status !== 200) throw new Error(`sign-in failed: ${await token.text()}`);
+	const tokenData = await signInDelegated(emu, user, scope);
 	return {
 		cloud: 'custom',
 		customLoginUrl: emu.url,
@@ -92,7 +67,7 @@ export async function delegatedCredential(
 		clientId: REPORT_SERVER,
 		clientSecret: REPORT_SECRET,
 		scopeGroups: ['signIn', 'directoryBasics', 'teams'],
-		oauthTokenData: (await token.json()) as IDataObject,
+		oauthTokenData: tokenData as IDataObject,
 	};
 }
 
