@@ -18,12 +18,25 @@ import {
 	folderSegments,
 	isGraphStatus,
 	itemUrl,
+	LIBRARY_CALLS,
 	resolveLibrary,
 	type DriveItem,
 	type Folder,
 	type Library,
 } from './library';
 import { checkName, joinPath } from './paths';
+import { declareGraphCalls } from '../../shared/operations';
+
+/** The calls of copy and move before the transfer: the item, and the destination folder created when missing. */
+export const TRANSFER_CALLS = declareGraphCalls([
+	...LIBRARY_CALLS,
+	{ method: 'GET', path: '/drives/{id}/items/{id}' },
+	{
+		method: 'POST',
+		path: '/drives/{id}/items/{id}/children',
+		when: 'a destination folder is missing',
+	},
+]);
 
 export const destinationProperties: INodeProperties[] = [
 	{

@@ -5,23 +5,18 @@ import {
 	type INodeProperties,
 } from 'n8n-workflow';
 import { declareGraphCalls } from '../../../shared/operations';
-import { getItem, itemOutput, LIBRARY_CALLS, openItem } from '../../helpers/library';
+import { getItem, itemOutput, openItem } from '../../helpers/library';
 import {
 	copyTo,
 	destinationInput,
 	destinationProperties,
 	resolveDestination,
+	TRANSFER_CALLS,
 } from '../../helpers/transfer';
 import { itemProperties } from '../common.descriptions';
 
 export const graphCalls = declareGraphCalls([
-	...LIBRARY_CALLS,
-	{ method: 'GET', path: '/drives/{id}/items/{id}' },
-	{
-		method: 'POST',
-		path: '/drives/{id}/items/{id}/children',
-		when: 'a destination folder is missing',
-	},
+	...TRANSFER_CALLS,
 	{ method: 'POST', path: '/drives/{id}/items/{id}/copy' },
 ]);
 

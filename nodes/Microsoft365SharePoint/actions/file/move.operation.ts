@@ -12,7 +12,6 @@ import {
 	isGraphStatus,
 	itemOutput,
 	itemUrl,
-	LIBRARY_CALLS,
 	openItem,
 	type DriveItem,
 } from '../../helpers/library';
@@ -23,17 +22,12 @@ import {
 	destinationInput,
 	destinationProperties,
 	resolveDestination,
+	TRANSFER_CALLS,
 } from '../../helpers/transfer';
 import { itemProperties } from '../common.descriptions';
 
 export const graphCalls = declareGraphCalls([
-	...LIBRARY_CALLS,
-	{ method: 'GET', path: '/drives/{id}/items/{id}' },
-	{
-		method: 'POST',
-		path: '/drives/{id}/items/{id}/children',
-		when: 'a destination folder is missing',
-	},
+	...TRANSFER_CALLS,
 	{ method: 'PATCH', path: '/drives/{id}/items/{id}', when: 'within the library' },
 	{ method: 'POST', path: '/drives/{id}/items/{id}/copy', when: 'to another library' },
 	{ method: 'DELETE', path: '/drives/{id}/items/{id}', when: 'to another library' },
