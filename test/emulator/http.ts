@@ -3,7 +3,7 @@
  * connection reset before or after the handler ran) and a request log that tests read.
  */
 import { randomUUID } from 'node:crypto';
-import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
 
 export interface EmuRequest {
@@ -294,11 +294,6 @@ export class BodyTooLargeError extends Error {
 	constructor(readonly size: number) {
 		super(`request body over the limit (${size} bytes read)`);
 	}
-}
-
-export function requestBaseUrl(req: IncomingMessage, fallback: string): string {
-	const host = req.headers.host;
-	return host ? `https://${host}` : fallback;
 }
 
 export function newRequestId(): string {
