@@ -103,6 +103,8 @@ export interface GraphFailure {
 	retryAfterMs?: number;
 	/** A token refresh was tried after a first 401. */
 	refreshed?: boolean;
+	/** The request's declared side effect (a `createOnce` request answered 5xx may have been carried out). */
+	effect?: import('./transport/retry').SideEffect;
 }
 
 export interface ErrorOptions {
@@ -261,6 +263,8 @@ export function graphApiError(
 			description = `${said}.`;
 		}
 	}
+	if (failure.effect === 'createOnce' && failure.status >= 500 && failure.status !== 501)
+		description += ` ${call} may have been carried out before Graph answered ${failure.status}, so it was not sent again (that could send a mail or post a message twice): check whether it took effect (Sent Items, the channel, the folder) before running it again.`;
 	description += trailer(info);
 	const response: JsonObject = {
 		httpCode: String(failure.status),
@@ -284,7 +288,7 @@ export interface NetworkFailure {
 	cause?: unknown;
 	attempts: number;
 	/** Why it was not (or no longer) retried. */
-	notRetried?: 'not-idempotent' | 'stream-body' | 'attempts' | 'budget' | 'aborted';
+	notRetried?: 'may-have-acted' | 'upload-fragment' | 'stream-body' | 'attempts' | 'budget' | 'aborted';
 }
 
 /** A failure without an HTTP answer (reset, timeout, DNS) as a NodeApiError. */
@@ -308,8 +312,11 @@ export function networkError(
 	const message = `No answer from ${origin || 'Microsoft Graph'} for ${call}: ${failure.code === 'timeout' ? 'the request timed out' : 'the connection failed'}`;
 	let description = `${detail}, after ${failure.attempts} attempt${failure.attempts === 1 ? '' : 's'}.`;
 	switch (failure.notRetried) {
-		case 'not-idempotent':
-			description += ` A ${failure.method.toUpperCase()} request may already have been carried out when the connection failed, so it was not sent again (that could, for example, send a mail twice). Check whether it took effect before running the workflow again.`;
+		case 'may-have-acted':
+			description += ` The connection failed after the ${failure.method.toUpperCase()} request was sent, so Microsoft 365 may have carried it out; it was not sent again (that could, for example, send a mail or post a message twice). Check whether it took effect (Sent Items, the channel, the folder) before running it again.`;
+			break;
+		case 'upload-fragment':
+			description += ' The upload resumes from what the upload session reports it received.';
 			break;
 		case 'stream-body':
 			description +=

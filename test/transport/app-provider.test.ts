@@ -52,7 +52,7 @@ it('one transport per execution; a 401 after expiry gets one msal refresh and su
 
 	emu.tokens.expireAll();
 	const mark = emu.mark();
-	await transport.request({ url: '/organization' });
+	await transport.request({ effect: 'read', url: '/organization' });
 	expect(transport.stats.tokenRefreshes).toBe(1);
 	expect(
 		emu
@@ -69,7 +69,7 @@ it('an app without consented roles gets a 403 naming the permission, with no sec
 		'microsoft365AppApi',
 	);
 	const error = (await transport
-		.request({ url: '/users' })
+		.request({ effect: 'read', url: '/users' })
 		.catch((e: unknown) => e)) as NodeApiError;
 	expect(error).toBeInstanceOf(NodeApiError);
 	expect(error.message).toBe(
@@ -112,7 +112,7 @@ it('1,000 Graph calls across 10 executions (secret and certificate) cause one to
 			const transport = await createGraphTransport(ctx, 'microsoft365AppApi');
 			await Promise.all(
 				Array.from({ length: 100 }, () =>
-					transport.request({ url: '/users', query: { $top: 1, $select: 'id' } }),
+					transport.request({ effect: 'read', url: '/users', query: { $top: 1, $select: 'id' } }),
 				),
 			);
 		}

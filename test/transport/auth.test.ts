@@ -16,10 +16,10 @@ describe('401 refresh', () => {
 	it('a 401 after the tokens expired triggers exactly one refresh, and the call succeeds', async () => {
 		const emu = emulator();
 		const { transport, provider } = transportFor(emu, 'delegated');
-		await transport.request({ url: '/me' });
+		await transport.request({ effect: 'read', url: '/me' });
 		emu.tokens.expireAll();
 		const mark = emu.mark();
-		const me = await transport.request<{ userPrincipalName: string }>({ url: '/me' });
+		const me = await transport.request<{ userPrincipalName: string }>({ effect: 'read', url: '/me' });
 		expect(me.userPrincipalName).toBe('alice@contoso.onmicrosoft.com');
 		expect(provider.forced).toBe(1);
 		expect(transport.stats.tokenRefreshes).toBe(1);
@@ -29,9 +29,9 @@ describe('401 refresh', () => {
 	it('concurrent requests that meet the same expired token share one refresh', async () => {
 		const emu = emulator();
 		const { transport, provider } = transportFor(emu, 'application');
-		await transport.request({ url: '/organization' });
+		await transport.request({ effect: 'read', url: '/organization' });
 		emu.tokens.expireAll();
-		await Promise.all(Array.from({ length: 8 }, () => transport.request({ url: '/organization' })));
+		await Promise.all(Array.from({ length: 8 }, () => transport.request({ effect: 'read', url: '/organization' })));
 		expect(provider.forced).toBe(1);
 		expect(transport.stats.tokenRefreshes).toBe(1);
 	});
@@ -39,11 +39,12 @@ describe('401 refresh', () => {
 	it('refreshes and retries a POST after a 401 (refused before it was carried out)', async () => {
 		const emu = emulator();
 		const { transport, provider } = transportFor(emu, 'application');
-		await transport.request({ url: '/organization' });
+		await transport.request({ effect: 'read', url: '/organization' });
 		emu.tokens.expireAll();
 		const mark = emu.mark();
 		await transport.request({
 			method: 'POST',
+			effect: 'read',
 			url: '/$batch',
 			body: { requests: [{ id: '1', method: 'GET', url: '/organization' }] },
 		});
@@ -63,7 +64,7 @@ describe('401 refresh', () => {
 		const transport = new GraphTransport(NODE, provider);
 		const mark = emu.mark();
 		const error = (await transport
-			.request({ url: '/users' })
+			.request({ effect: 'read', url: '/users' })
 			.catch((e: unknown) => e)) as NodeApiError;
 		expect(error).toBeInstanceOf(NodeApiError);
 		expect(error.httpCode).toBe('401');
@@ -93,7 +94,7 @@ describe('401 refresh', () => {
 		};
 		const transport = new GraphTransport(NODE, provider);
 		const mark = emu.mark();
-		await expect(transport.request({ url: '/users' })).rejects.toBe(failure);
+		await expect(transport.request({ effect: 'read', url: '/users' })).rejects.toBe(failure);
 		expect(emu.since(mark)).toHaveLength(0);
 	});
 });
@@ -108,7 +109,7 @@ describe('origins', () => {
 			`http://127.0.0.1:${emu.port}/v1.0/users`,
 			'https://graph.microsoft.com.evil.example/v1.0/users',
 		]) {
-			await expect(transport.request({ url })).rejects.toThrow(
+			await expect(transport.request({ effect: 'read', url })).rejects.toThrow(
 				/Refused to send the credential's token to/,
 			);
 		}
@@ -118,13 +119,14 @@ describe('origins', () => {
 	it('sends upload-session requests without Authorization, with Content-Range, retried when replayable', async () => {
 		const emu = emulator();
 		const { transport } = transportFor(emu);
-		await transport.request({ url: '/organization' }); // a token exists
+		await transport.request({ effect: 'read', url: '/organization' }); // a token exists
 		const upload = `https://localhost:${emu.port}/upload/session-1?guid=abc&path=~tmp`;
 		emu.addFault({ kind: 'status', status: 503, retryAfter: 0, host: 'localhost', count: 1 });
 		const mark = emu.mark();
 		const body = Buffer.alloc(4096, 7);
 		const response = await transport.sendUnauthenticated({
 			method: 'PUT',
+			effect: 'replaceable',
 			url: upload,
 			headers: { 'Content-Range': 'bytes 0-4095/8192', Authorization: 'Bearer must-not-leave' },
 			body,
@@ -148,6 +150,7 @@ describe('origins', () => {
 		const mark = emu.mark();
 		await transport.sendUnauthenticated({
 			method: 'PUT',
+			effect: 'uploadFragment',
 			url: `https://localhost:${emu.port}/upload/session-2`,
 			headers: { 'Content-Range': 'bytes 0-65535/65536', 'Content-Length': '65536' },
 			body: Readable.from([Buffer.alloc(32768, 1), Buffer.alloc(32768, 2)]),
@@ -165,6 +168,7 @@ describe('origins', () => {
 		await expect(
 			transport.sendUnauthenticated({
 				method: 'PUT',
+				effect: 'uploadFragment',
 				url: 'http://example.invalid/upload',
 				body: Buffer.from('x'),
 			}),

@@ -22,7 +22,7 @@ describe('403: the missing permission', () => {
 		const { transport } = transportFor(emu, 'delegated', { scopes: ['User.Read'] });
 		const mark = emu.mark();
 		const error = (await transport
-			.request({ url: '/users', query: { $top: 5 } })
+			.request({ effect: 'read', url: '/users', query: { $top: 5 } })
 			.catch((e: unknown) => e)) as NodeApiError;
 		expect(error).toBeInstanceOf(NodeApiError);
 		const least = permissionsFor('GET', '/users', 'delegated')!.least!;
@@ -47,7 +47,7 @@ describe('403: the missing permission', () => {
 		const emu = emulator();
 		const { transport } = transportFor(emu, 'application', { roles: [] });
 		const error = (await transport
-			.request({ url: '/users' })
+			.request({ effect: 'read', url: '/users' })
 			.catch((e: unknown) => e)) as NodeApiError;
 		const least = permissionsFor('GET', '/users', 'application')!.least!;
 		expect(error.message).toBe(
@@ -64,7 +64,7 @@ describe('403: the missing permission', () => {
 		const { transport } = transportFor(emu, 'application', { roles: ['User.Read.All'] });
 		const alice = emu.directory.home.findUser('alice@contoso.onmicrosoft.com')!;
 		const error = (await transport
-			.request({ url: `/users/${alice.id}/messages` })
+			.request({ effect: 'read', url: `/users/${alice.id}/messages` })
 			.catch((e: unknown) => e)) as NodeApiError;
 		expect(error.httpCode).toBe('403');
 		expect(error.message).toMatch(/grant Mail\.ReadBasic\.All$/);
@@ -123,17 +123,17 @@ describe('error texts', () => {
 		expect(everything).not.toContain(jwt);
 	});
 
-	it('a network failure of a POST says it was not repeated', () => {
+	it('a network failure of a createOnce request says it may have been carried out and was not repeated', () => {
 		const error = networkError(NODE, {
 			method: 'POST',
 			url: 'https://graph.microsoft.com/v1.0/users/x/sendMail',
 			code: 'ECONNRESET',
 			attempts: 1,
-			notRetried: 'not-idempotent',
+			notRetried: 'may-have-acted',
 		});
 		expect(error.message).toBe(
 			'No answer from graph.microsoft.com for POST /users/x/sendMail: the connection failed',
 		);
-		expect(error.description).toMatch(/not sent again.*send a mail twice/);
+		expect(error.description).toMatch(/may have carried it out; it was not sent again.*send a mail.*twice/);
 	});
 });

@@ -93,6 +93,7 @@ describe('$batch', () => {
 		const ids = userIds().slice(0, 41);
 		const items: BatchItem[] = ids.map((id) => ({
 			method: 'GET',
+			effect: 'read',
 			url: `/users/${id}?$select=id,displayName`,
 		}));
 		const mark = emu.mark();
@@ -132,7 +133,7 @@ describe('$batch', () => {
 		});
 		const mark = emu.mark();
 		const results = await transport.batch(
-			ids.map((id) => ({ method: 'GET', url: `/users/${id}` })),
+			ids.map((id) => ({ method: 'GET', effect: 'read', url: `/users/${id}` })),
 		);
 		expect(results.map((r) => r.ok && (r.body as { id: string }).id)).toEqual(ids);
 		const log = emu.since(mark);
@@ -155,10 +156,10 @@ describe('$batch', () => {
 		const [a, b] = userIds();
 		const results = await transport.batch(
 			[
-				{ method: 'GET', url: `/users/${a}` },
-				{ method: 'GET', url: '/users/no-such-user@contoso.onmicrosoft.com' },
-				{ method: 'GET', url: `/users/${b}`, dependsOn: [1] },
-				{ method: 'GET', url: `/users/${b}`, dependsOn: [0] },
+				{ method: 'GET', effect: 'read', url: `/users/${a}` },
+				{ method: 'GET', effect: 'read', url: '/users/no-such-user@contoso.onmicrosoft.com' },
+				{ method: 'GET', effect: 'read', url: `/users/${b}`, dependsOn: [1] },
+				{ method: 'GET', effect: 'read', url: `/users/${b}`, dependsOn: [0] },
 			],
 			{ itemIndexOffset: 10 },
 		);
@@ -183,7 +184,7 @@ describe('$batch', () => {
 		const mark = emu.mark();
 		try {
 			await transport.batch(
-				ids.map((id) => ({ method: 'GET', url: `/users/${id}` })),
+				ids.map((id) => ({ method: 'GET', effect: 'read', url: `/users/${id}` })),
 				{ concurrency: 2 },
 			);
 		} finally {
@@ -202,13 +203,13 @@ describe('$batch', () => {
 	});
 
 	it('plans chunks of 20 without splitting dependencies', () => {
-		const items: BatchItem[] = Array.from({ length: 45 }, () => ({ method: 'GET', url: '/me' }));
+		const items: BatchItem[] = Array.from({ length: 45 }, () => ({ method: 'GET', effect: 'read', url: '/me' }));
 		expect(planBatches(items).map((b) => b.length)).toEqual([20, 20, 5]);
-		items[20] = { method: 'GET', url: '/me', dependsOn: [18] };
+		items[20] = { method: 'GET', effect: 'read', url: '/me', dependsOn: [18] };
 		const plan = planBatches(items);
 		expect(plan.map((b) => b[0])).toEqual([0, 18, 38]);
 		expect(plan.every((b) => b.length <= 20)).toBe(true);
-		expect(() => planBatches([{ method: 'GET', url: '/me', dependsOn: [0] }])).toThrow(
+		expect(() => planBatches([{ method: 'GET', effect: 'read', url: '/me', dependsOn: [0] }])).toThrow(
 			/earlier items/,
 		);
 	});

@@ -9,7 +9,8 @@ import { GraphTransport, parseRetryAfter } from '../../nodes/shared/transport';
 import {
 	backoffMs,
 	DEFAULT_RETRY_POLICY,
-	isIdempotent,
+	mayRetryNetwork,
+	mayRetryStatus,
 	networkErrorCode,
 } from '../../nodes/shared/transport/retry';
 import { NODE, emulatorProvider, pool, transportFor } from './helpers';
@@ -40,11 +41,39 @@ describe('retry policy (pure)', () => {
 		expect(backoffMs(20, p, () => 0)).toBe(15_000);
 	});
 
-	it('treats GET/HEAD/PUT/DELETE as idempotent, POST/PATCH only when declared', () => {
-		expect(['GET', 'HEAD', 'PUT', 'DELETE'].every((m) => isIdempotent(m))).toBe(true);
-		expect(isIdempotent('POST')).toBe(false);
-		expect(isIdempotent('PATCH')).toBe(false);
-		expect(isIdempotent('POST', true)).toBe(true);
+	it('decides every retry from the declared side effect', () => {
+		// [effect, status, Retry-After ms, sent again?]
+		const statuses: Array<[Parameters<typeof mayRetryStatus>[0], number, number | undefined, boolean]> = [
+			['read', 429, undefined, true],
+			['read', 503, undefined, true],
+			['read', 504, undefined, true],
+			['read', 500, undefined, false],
+			['replaceable', 503, undefined, true],
+			['replaceable', 504, undefined, true],
+			['createOnce', 429, undefined, true],
+			['createOnce', 429, 1000, true],
+			['createOnce', 503, 1000, true],
+			['createOnce', 503, undefined, false],
+			['createOnce', 504, undefined, false],
+			['createOnce', 500, undefined, false],
+			['uploadFragment', 429, 1000, false],
+			['uploadFragment', 503, 1000, false],
+		];
+		for (const [effect, status, retryAfter, expected] of statuses)
+			expect([effect, status, retryAfter, mayRetryStatus(effect, status, retryAfter)]).toEqual([
+				effect,
+				status,
+				retryAfter,
+				expected,
+			]);
+		// A connection never made proves nothing was sent; a reset or timeout proves nothing.
+		expect(mayRetryNetwork('createOnce', 'ECONNREFUSED')).toBe(true);
+		expect(mayRetryNetwork('createOnce', 'ENOTFOUND')).toBe(true);
+		expect(mayRetryNetwork('createOnce', 'ECONNRESET')).toBe(false);
+		expect(mayRetryNetwork('createOnce', 'timeout')).toBe(false);
+		expect(mayRetryNetwork('read', 'ECONNRESET')).toBe(true);
+		expect(mayRetryNetwork('replaceable', 'timeout')).toBe(true);
+		expect(mayRetryNetwork('uploadFragment', 'ECONNREFUSED')).toBe(false);
 	});
 
 	it('recognises network failures', () => {
@@ -79,8 +108,8 @@ describe('throttling and unavailability', () => {
 		const mark = emu.mark();
 		const results = await pool<unknown>(500, 25, (i) =>
 			i % 2 === 0
-				? transport.request<{ id: string }>({ url: `/users/${users[i % users.length]}` })
-				: transport.request<{ value: unknown[] }>({ url: '/organization' }),
+				? transport.request<{ id: string }>({ effect: 'read', url: `/users/${users[i % users.length]}` })
+				: transport.request<{ value: unknown[] }>({ effect: 'read', url: '/organization' }),
 		);
 		expect(
 			results.filter((r, i) =>
@@ -118,7 +147,7 @@ describe('throttling and unavailability', () => {
 			count: 1,
 		});
 		let started = Date.now();
-		await transport.request({ url: '/organization' });
+		await transport.request({ effect: 'read', url: '/organization' });
 		const seconds = Date.now() - started;
 		expect(seconds).toBeGreaterThanOrEqual(1000);
 		expect(seconds).toBeLessThan(2500);
@@ -131,7 +160,7 @@ describe('throttling and unavailability', () => {
 			count: 1,
 		});
 		started = Date.now();
-		await transport.request({ url: '/organization' });
+		await transport.request({ effect: 'read', url: '/organization' });
 		const dated = Date.now() - started;
 		expect(dated).toBeGreaterThanOrEqual(900);
 		expect(dated).toBeLessThan(3000);
@@ -149,7 +178,7 @@ describe('throttling and unavailability', () => {
 			count: 5,
 		});
 		const mark = emu.mark();
-		const error = await transport.request({ url: '/organization' }).catch((e: unknown) => e);
+		const error = await transport.request({ effect: 'read', url: '/organization' }).catch((e: unknown) => e);
 		expect(error).toBeInstanceOf(NodeApiError);
 		const e = error as NodeApiError;
 		expect(e.httpCode).toBe('429');
@@ -171,7 +200,7 @@ describe('throttling and unavailability', () => {
 			count: 1,
 		});
 		const error = (await transport
-			.request({ url: '/organization' })
+			.request({ effect: 'read', url: '/organization' })
 			.catch((e: unknown) => e)) as NodeApiError;
 		expect(error.httpCode).toBe('503');
 		expect(error.description).toMatch(/wait 120 s.*longer than the transport waits/);
@@ -186,7 +215,7 @@ describe('network errors and non-idempotent requests', () => {
 		const { transport } = transportFor(emu);
 		emu.addFault({ kind: 'reset-before', path: '/v1.0/organization', count: 2 });
 		const mark = emu.mark();
-		const body = await transport.request<{ value: unknown[] }>({ url: '/organization' });
+		const body = await transport.request<{ value: unknown[] }>({ effect: 'read', url: '/organization' });
 		expect(body.value).toHaveLength(1);
 		const log = emu.since(mark);
 		expect(log.map((e) => [e.handled, e.fault ?? 'ok'])).toEqual([
@@ -201,7 +230,7 @@ describe('network errors and non-idempotent requests', () => {
 		const { transport } = transportFor(emu);
 		emu.addFault({ kind: 'reset-after', path: '/v1.0/organization', count: 1 });
 		const mark = emu.mark();
-		await transport.request({ url: '/organization' });
+		await transport.request({ effect: 'read', url: '/organization' });
 		expect(emu.since(mark).map((e) => e.handled)).toEqual([true, true]);
 	});
 
@@ -211,11 +240,11 @@ describe('network errors and non-idempotent requests', () => {
 		emu.addFault({ kind: 'reset-after', method: 'POST', path: '/v1.0/$batch', count: 1 });
 		const mark = emu.mark();
 		const error = (await transport
-			.request({ method: 'POST', url: '/$batch', body: batchBody })
+			.request({ method: 'POST', effect: 'createOnce', url: '/$batch', body: batchBody })
 			.catch((e: unknown) => e)) as NodeApiError;
 		expect(error).toBeInstanceOf(NodeApiError);
 		expect(error.message).toMatch(/No answer from .* for POST \/\$batch: the connection failed/);
-		expect(error.description).toMatch(/may already have been carried out.*not sent again/);
+		expect(error.description).toMatch(/may have carried it out; it was not sent again/);
 		const posts = emu.since(mark).filter((e) => e.method === 'POST');
 		expect(posts).toHaveLength(1);
 		expect(posts[0].handled).toBe(true);
@@ -229,17 +258,17 @@ describe('network errors and non-idempotent requests', () => {
 		emu.addFault({ kind: 'reset-before', method: 'POST', path: '/v1.0/$batch', count: 1 });
 		const mark = emu.mark();
 		await expect(
-			transport.request({ method: 'POST', url: '/$batch', body: batchBody }),
+			transport.request({ method: 'POST', effect: 'createOnce', url: '/$batch', body: batchBody }),
 		).rejects.toThrow(/connection failed/);
 		expect(emu.since(mark).filter((e) => e.method === 'POST')).toHaveLength(1);
 	});
 
-	it('repeats a POST the caller marked idempotent', async () => {
+	it('repeats a POST declared a read (a $batch of GETs)', async () => {
 		const emu = emulator();
 		const { transport } = transportFor(emu);
 		emu.addFault({ kind: 'reset-after', method: 'POST', path: '/v1.0/$batch', count: 1 });
 		const mark = emu.mark();
-		await transport.request({ method: 'POST', url: '/$batch', body: batchBody, idempotent: true });
+		await transport.request({ method: 'POST', effect: 'read', url: '/$batch', body: batchBody });
 		expect(
 			emu.since(mark).filter((e) => e.method === 'POST' && e.batchSeq === undefined),
 		).toHaveLength(2);
@@ -258,7 +287,7 @@ describe('network errors and non-idempotent requests', () => {
 			batchMembers: false,
 		});
 		let mark = emu.mark();
-		await transport.request({ method: 'POST', url: '/$batch', body: batchBody });
+		await transport.request({ method: 'POST', effect: 'createOnce', url: '/$batch', body: batchBody });
 		expect(emu.since(mark).filter((e) => e.method === 'POST')).toHaveLength(2);
 
 		emu.addFault({
@@ -272,9 +301,43 @@ describe('network errors and non-idempotent requests', () => {
 		});
 		mark = emu.mark();
 		await expect(
-			transport.request({ method: 'POST', url: '/$batch', body: batchBody }),
+			transport.request({ method: 'POST', effect: 'createOnce', url: '/$batch', body: batchBody }),
 		).rejects.toThrow(/timed out answering \(504\)/);
 		expect(emu.since(mark).filter((e) => e.method === 'POST')).toHaveLength(1);
+	});
+
+	it('sends a createOnce POST again after 503 with Retry-After, never after a bare 503', async () => {
+		const emu = emulator();
+		const { transport } = transportFor(emu);
+		const fault = (retryAfter: number | null) =>
+			emu.addFault({
+				kind: 'status',
+				status: 503,
+				retryAfter,
+				method: 'POST',
+				path: '/v1.0/$batch',
+				count: 1,
+				batchMembers: false,
+			});
+		fault(0);
+		let mark = emu.mark();
+		await transport.request({ method: 'POST', effect: 'createOnce', url: '/$batch', body: batchBody });
+		expect(emu.since(mark).filter((e) => e.method === 'POST' && e.batchSeq === undefined)).toHaveLength(2);
+
+		fault(null);
+		mark = emu.mark();
+		const error = (await transport
+			.request({ method: 'POST', effect: 'createOnce', url: '/$batch', body: batchBody })
+			.catch((e: unknown) => e)) as NodeApiError;
+		expect(error).toBeInstanceOf(NodeApiError);
+		expect(error.description).toMatch(/may have carried it out|may have been carried out/);
+		expect(emu.since(mark).filter((e) => e.method === 'POST' && e.batchSeq === undefined)).toHaveLength(1);
+
+		// The same bare 503 on a read is sent again.
+		fault(null);
+		mark = emu.mark();
+		await transport.request({ method: 'POST', effect: 'read', url: '/$batch', body: batchBody });
+		expect(emu.since(mark).filter((e) => e.method === 'POST' && e.batchSeq === undefined)).toHaveLength(2);
 	});
 
 	it('never replays a stream body', async () => {
@@ -285,6 +348,7 @@ describe('network errors and non-idempotent requests', () => {
 		const mark = emu.mark();
 		const response = await transport.sendUnauthenticated({
 			method: 'PUT',
+			effect: 'replaceable',
 			url: upload,
 			headers: { 'Content-Range': 'bytes 0-9/10', 'Content-Length': '10' },
 			body: Readable.from([Buffer.from('0123456789')]),
@@ -299,7 +363,7 @@ describe('network errors and non-idempotent requests', () => {
 		const { transport } = transportFor(emu, 'application', {}, { timeoutMs: 300 });
 		emu.addFault({ kind: 'latency', latencyMs: 1000, path: '/v1.0/organization', count: 1 });
 		let mark = emu.mark();
-		await transport.request({ url: '/organization' });
+		await transport.request({ effect: 'read', url: '/organization' });
 		expect(emu.since(mark)).toHaveLength(2);
 		expect(transport.stats.retries).toBe(1);
 
@@ -313,7 +377,7 @@ describe('network errors and non-idempotent requests', () => {
 		});
 		mark = emu.mark();
 		await expect(
-			transport.request({ method: 'POST', url: '/$batch', body: batchBody }),
+			transport.request({ method: 'POST', effect: 'createOnce', url: '/$batch', body: batchBody }),
 		).rejects.toThrow(/POST \/\$batch: the request timed out/);
 		expect(emu.since(mark).filter((e) => e.method === 'POST')).toHaveLength(1);
 	});
@@ -332,7 +396,7 @@ describe('network errors and non-idempotent requests', () => {
 		const started = Date.now();
 		setTimeout(() => controller.abort(), 200);
 		const error = (await transport
-			.request({ url: '/organization', signal: controller.signal })
+			.request({ effect: 'read', url: '/organization', signal: controller.signal })
 			.catch((e: unknown) => e)) as NodeApiError;
 		expect(Date.now() - started).toBeLessThan(5000);
 		expect(error.description).toMatch(/cancelled/);

@@ -102,6 +102,7 @@ async function readRound(
 	let first = true;
 	while (next) {
 		const response: { body: IDataObject; headers: Headers } = await transport.send<IDataObject>({
+			effect: 'read',
 			url: next,
 			query: first ? query : undefined,
 		});

@@ -82,6 +82,7 @@ export function planGroups(jobs: PreparedSend[], limit = BATCH_MEMBERS): Prepare
 export function batchMembers(group: PreparedSend[]): BatchItem[] {
 	return group.map((job, i) => ({
 		method: 'POST',
+		effect: 'createOnce',
 		url: `${job.target.path}/sendMail`,
 		body: job.body,
 		...(i >= MAILBOX_CONCURRENCY ? { dependsOn: [i - MAILBOX_CONCURRENCY] } : {}),

@@ -63,6 +63,7 @@ export async function prepareGraphSend(
 
 export async function sendDirect(transport: GraphTransport, job: PreparedSend): Promise<void> {
 	await transport.request({
+		effect: 'createOnce',
 		method: 'POST',
 		url: `${job.target.path}/sendMail`,
 		body: job.body,
@@ -78,6 +79,7 @@ export async function sendWithDraft(
 ): Promise<IDataObject> {
 	const { itemIndex, target } = job;
 	const draft = await transport.request<{ id: string }>({
+		effect: 'createOnce',
 		method: 'POST',
 		url: `${target.path}/messages`,
 		body: {
@@ -94,6 +96,7 @@ export async function sendWithDraft(
 		for (const a of job.attachments) {
 			if (a.size < INLINE_LIMIT) {
 				await transport.request({
+					effect: 'createOnce',
 					method: 'POST',
 					url: `${messagePath}/attachments`,
 					body: fileAttachment(a, await readAttachment(ctx, itemIndex, a)),
@@ -106,6 +109,7 @@ export async function sendWithDraft(
 				const result = await uploadLargeFile({
 					createSession: async () =>
 						await transport.request({
+							effect: 'replaceable',
 							method: 'POST',
 							url: `${messagePath}/attachments/createUploadSession`,
 							body: {
@@ -138,10 +142,10 @@ export async function sendWithDraft(
 				stream.destroy();
 			}
 		}
-		await transport.request({ method: 'POST', url: `${messagePath}/send`, itemIndex });
+		await transport.request({ effect: 'createOnce', method: 'POST', url: `${messagePath}/send`, itemIndex });
 	} catch (error) {
 		await transport
-			.request({ method: 'DELETE', url: messagePath, itemIndex })
+			.request({ effect: 'replaceable', method: 'DELETE', url: messagePath, itemIndex })
 			.catch(() => undefined);
 		throw nodeError(ctx.getNode(), error, itemIndex);
 	}

@@ -35,6 +35,7 @@ export async function setReadState(
 ): Promise<IDataObject> {
 	const m = await messageContext(ctx, itemIndex);
 	const updated = await m.transport.request<IDataObject>({
+		effect: 'replaceable',
 		method: 'PATCH',
 		url: m.path,
 		body: { isRead },

@@ -104,6 +104,7 @@ export async function downloadAttachments(
 	for (const a of list) {
 		if (a['@odata.type'] && !/fileAttachment$/i.test(a['@odata.type'])) continue;
 		const stream = await transport.request<NodeJS.ReadableStream>({
+			effect: 'read',
 			url: `${messagePath}/attachments/${encodeURIComponent(a.id)}/$value`,
 			responseType: 'stream',
 			itemIndex,

@@ -137,6 +137,7 @@ export async function resolveSiteId(
 	return await cached(ctx, `site:${site.path}`, async () => {
 		try {
 			const found = await transport.request<{ id: string }>({
+				effect: 'read',
 				url: site.path,
 				query: { $select: 'id' },
 				itemIndex,
@@ -264,6 +265,7 @@ export async function getItem(
 ): Promise<DriveItem> {
 	try {
 		return await transport.request<DriveItem>({
+			effect: 'read',
 			url: itemUrl(library.driveId, ref),
 			query,
 			itemIndex,
@@ -313,6 +315,7 @@ export async function ensureFolder(
 		const label = joinPath(segments);
 		const lookup = async (): Promise<DriveItem | undefined> => {
 			const response = await transport.send<DriveItem>({
+				effect: 'read',
 				url: itemUrl(library.driveId, { segments }),
 				query: { $select: 'id,name,folder,file' },
 				acceptStatus: [404],
@@ -359,7 +362,7 @@ export async function ensureFolder(
 					'@microsoft.graph.conflictBehavior': 'fail',
 				},
 				// Safe to repeat: a repeat finds the folder (409) instead of making a second one.
-				idempotent: true,
+				effect: 'replaceable',
 				acceptStatus: [409],
 				itemIndex,
 			});

@@ -178,6 +178,7 @@ export async function waitForCopy(
 	let wait = 250;
 	for (;;) {
 		const response = await transport.sendUnauthenticated<MonitorStatus>({
+			effect: 'read',
 			method: 'GET',
 			url: monitorUrl,
 			acceptStatus: 'any',
@@ -217,6 +218,7 @@ export async function copyTo(
 	let monitorUrl: string | null;
 	try {
 		const response = await transport.send({
+			effect: 'createOnce',
 			method: 'POST',
 			url: `${itemUrl(source.library.driveId, { id: source.item.id })}/copy`,
 			query: { '@microsoft.graph.conflictBehavior': behavior },
@@ -257,6 +259,7 @@ export async function copyTo(
 		itemIndex,
 	);
 	const item = await transport.request<DriveItem>({
+		effect: 'read',
 		url: itemUrl(destination.library.driveId, { id }),
 		itemIndex,
 	});

@@ -177,7 +177,7 @@ export async function uploadFile(
 						headers: { 'Content-Type': contentType },
 						body,
 						// A repeat after a lost answer would fail (409) or add "name 1": only "replace" is safe to repeat.
-						idempotent: behavior === 'replace',
+						effect: behavior === 'replace' ? 'replaceable' : 'createOnce',
 						itemIndex,
 					}),
 			);
@@ -190,7 +190,7 @@ export async function uploadFile(
 					url: `${target}/createUploadSession`,
 					body: { item: { '@microsoft.graph.conflictBehavior': behavior } },
 					// An unused session costs nothing and expires: safe to repeat.
-					idempotent: true,
+					effect: 'replaceable',
 					itemIndex,
 				}),
 			http: slicedBodies(transport.preauthenticatedHttp()),
@@ -276,6 +276,7 @@ export async function setMetadata(
 		const { sharepointIds } = await transport.request<{
 			sharepointIds?: { listId?: string; listItemId?: string };
 		}>({
+			effect: 'read',
 			url: itemUrl(library.driveId, { id: item.id }),
 			query: { $select: 'sharepointIds' },
 			itemIndex,
@@ -288,7 +289,7 @@ export async function setMetadata(
 			method: 'PATCH',
 			url: `/sites/${library.siteId}/lists/${sharepointIds.listId}/items/${sharepointIds.listItemId}/fields`,
 			body: metadata,
-			idempotent: true,
+			effect: 'replaceable',
 			itemIndex,
 		});
 		return Object.fromEntries(Object.entries(fields ?? {}).filter(([k]) => !k.startsWith('@')));

@@ -25,11 +25,13 @@ function namesOf(transport: GraphTransport, teamId: string, channelId: string, i
 	return async () => {
 		const [team, channel] = await Promise.all([
 			transport.request<IDataObject>({
+				effect: 'read',
 				url: `/teams/${teamId}`,
 				query: { $select: 'displayName' },
 				itemIndex,
 			}),
 			transport.request<IDataObject>({
+				effect: 'read',
 				url: `/teams/${teamId}/channels/${segment(channelId)}`,
 				query: { $select: 'displayName' },
 				itemIndex,
@@ -84,6 +86,7 @@ export async function postChannelMessage(
 	let uploaded: IDataObject | undefined;
 	if (source && fileOptions) {
 		const folder = await transport.request<IDataObject>({
+			effect: 'read',
 			url: `${channelPath}/filesFolder`,
 			itemIndex,
 		});
@@ -109,6 +112,7 @@ export async function postChannelMessage(
 	);
 	const url = replyTo ? `${channelPath}/messages/${replyTo}/replies` : `${channelPath}/messages`;
 	const posted = await transport.request<IDataObject>({
+		effect: 'createOnce',
 		method: 'POST',
 		url,
 		body: message,

@@ -85,7 +85,7 @@ export async function chatFor(
 				url: '/chats',
 				body: newChatBody(transport, memberIds, topic),
 				// Repeating a one-on-one create returns the same chat; a group create is not repeated.
-				idempotent: memberIds.length === 2,
+				effect: memberIds.length === 2 ? 'replaceable' : 'createOnce',
 				itemIndex,
 			});
 			return String(chat.id);

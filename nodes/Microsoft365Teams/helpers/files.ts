@@ -79,6 +79,8 @@ export async function uploadToFolder(
 		return await uploadSmall(source, async (body, contentType) =>
 			transport.request<IDataObject>({
 				method: 'PUT',
+				// With "rename" a repeat after a lost answer would leave "name 1.ext" beside the file.
+				effect: conflict === 'replace' ? 'replaceable' : 'createOnce',
 				url: `${path}/content`,
 				query: { '@microsoft.graph.conflictBehavior': conflict },
 				headers: { 'Content-Type': contentType },
@@ -91,6 +93,7 @@ export async function uploadToFolder(
 		const result = await uploadLargeFile({
 			createSession: async () =>
 				await transport.request({
+					effect: 'replaceable',
 					method: 'POST',
 					url: `${path}/createUploadSession`,
 					body: { item: { '@microsoft.graph.conflictBehavior': conflict, name } },

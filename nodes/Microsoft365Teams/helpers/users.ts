@@ -29,6 +29,7 @@ async function lookUp(
 ): Promise<DirectoryUser | undefined> {
 	if (GUID.test(ref)) {
 		const response = await transport.send<DirectoryUser>({
+			effect: 'read',
 			url: `/users/${ref}`,
 			query: { $select: SELECT },
 			acceptStatus: [404],
@@ -106,6 +107,7 @@ export async function signedInUser(
 	let pending = byRef.get('\u0000me');
 	if (!pending) {
 		pending = transport.request<DirectoryUser>({
+			effect: 'read',
 			url: '/me',
 			query: { $select: SELECT },
 			itemIndex,

@@ -56,6 +56,7 @@ export async function postToWebhook(
 ): Promise<{ status: number }> {
 	const transport = new GraphTransport(node, tokenlessProvider(url.origin));
 	const response = await transport.sendUnauthenticated<unknown>({
+		effect: 'createOnce',
 		method: 'POST',
 		url: url.toString(),
 		headers: { 'Content-Type': 'application/json' },

@@ -108,6 +108,7 @@ export async function runAppCredentialTest(
 				passwordCredentials?: Credential[];
 				keyCredentials?: Credential[];
 			}>({
+				effect: 'read',
 				url: `/applications(appId='${encodeURIComponent(clientId)}')`,
 				query: { $select: 'displayName,passwordCredentials,keyCredentials' },
 				acceptStatus: 'any',

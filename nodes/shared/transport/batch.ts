@@ -11,12 +11,13 @@
 import type { NodeApiError } from 'n8n-workflow';
 import { graphApiError, refusedRequestError } from '../errors';
 import {
+	combinedEffect,
 	decideWait,
 	HttpMethod,
-	isIdempotent,
-	isRetryableStatus,
+	mayRetryStatus,
 	parseRetryAfter,
 	recordWait,
+	type SideEffect,
 	sleep,
 } from './retry';
 import type { GraphTransport } from './transport';
@@ -32,8 +33,8 @@ export interface BatchItem {
 	body?: unknown;
 	/** Indices (into the items array) of earlier items this one waits for; kept in the same batch. */
 	dependsOn?: number[];
-	/** Mark a POST/PATCH member as safe to repeat after a 504. */
-	idempotent?: boolean;
+	/** What the member may do to the world; decides whether it is sent again (retry.ts). */
+	effect: SideEffect;
 }
 
 export interface BatchSuccess {
@@ -155,6 +156,7 @@ export async function runBatch(
 					body,
 					headers,
 					scheme: transport.scheme,
+					effect: items[i].effect,
 					...extra,
 				},
 				{ itemIndex: indexOf(i) },
@@ -191,8 +193,9 @@ export async function runBatch(
 					method: 'POST',
 					url: '/$batch',
 					body: { requests },
-					// The envelope may be repeated after a network error only if every member may.
-					idempotent: pending.every((i) => isIdempotent(items[i].method, items[i].idempotent)),
+					// The envelope is as strong as its strongest member: with a createOnce member it is
+					// sent again only when the answer proves Graph did not take it.
+					effect: combinedEffect(pending.map((i) => items[i].effect)),
 					signal: options.signal,
 				});
 				answers = response?.responses ?? [];
@@ -230,10 +233,11 @@ export async function runBatch(
 					continue;
 				}
 				const headers = answer.headers;
-				if (isRetryableStatus(answer.status, isIdempotent(items[i].method, items[i].idempotent))) {
+				const retryAfterMs = parseRetryAfter(headers['retry-after']);
+				if (mayRetryStatus(items[i].effect, answer.status, retryAfterMs)) {
 					retry.push(i);
-					const ms = parseRetryAfter(headers['retry-after']);
-					if (ms !== undefined) longestRetryAfter = Math.max(longestRetryAfter ?? 0, ms);
+					if (retryAfterMs !== undefined)
+						longestRetryAfter = Math.max(longestRetryAfter ?? 0, retryAfterMs);
 				} else if (answer.status >= 200 && answer.status < 400) {
 					results[i] = { ok: true, status: answer.status, headers, body: answer.body };
 				}

@@ -12,6 +12,6 @@ export type {
 export { BATCH_SIZE, planBatches } from './batch';
 export type { BatchFailure, BatchItem, BatchItemResult, BatchOptions, BatchSuccess } from './batch';
 export type { Page, PageOptions } from './paging';
-export { DEFAULT_RETRY_POLICY, isIdempotent, parseRetryAfter } from './retry';
-export type { HttpMethod, RetryPolicy, TransportStats } from './retry';
+export { DEFAULT_RETRY_POLICY, parseRetryAfter } from './retry';
+export type { HttpMethod, RetryPolicy, SideEffect, TransportStats } from './retry';
 export { createGraphTransport } from './factory';

@@ -19,12 +19,14 @@ import type { TokenProvider } from '../auth/types';
 import { registerSecret } from '../redact';
 import {
 	decideWait,
-	isIdempotent,
-	isRetryableStatus,
+	defaultEffect,
+	mayRetryNetwork,
+	mayRetryStatus,
 	networkErrorCode,
 	parseRetryAfter,
 	recordWait,
 	RetryPolicy,
+	type SideEffect,
 	sleep,
 	TransportStats,
 } from './retry';
@@ -34,7 +36,8 @@ export interface RequestState {
 	url: string;
 	/** Send the credential's token (only ever to the Graph origin). */
 	authenticate: boolean;
-	idempotent: boolean;
+	/** What the request may do to the world: decides every retry (see retry.ts). */
+	effect: SideEffect;
 	/** False for stream bodies: they cannot be sent twice, so nothing replays them. */
 	replayable: boolean;
 	/** Read the whole response body inside the chain (so a reset mid-body is retried), or leave it as a stream. */
@@ -50,11 +53,20 @@ export interface RequestState {
 	network?: {
 		code: string;
 		cause: unknown;
-		notRetried?: 'not-idempotent' | 'stream-body' | 'attempts' | 'budget' | 'aborted';
+		notRetried?: NotRetriedReason;
 	};
 	/** A failure that is neither HTTP nor network (bad body, ...). */
 	failure?: unknown;
 }
+
+/** Why a failed request was not (or no longer) sent again. */
+export type NotRetriedReason =
+	| 'may-have-acted'
+	| 'upload-fragment'
+	| 'stream-body'
+	| 'attempts'
+	| 'budget'
+	| 'aborted';
 
 export interface TransportContext extends Context {
 	m365?: RequestState;
@@ -92,7 +104,7 @@ function stateOf(context: TransportContext, graphOrigin: string, timeoutMs: numb
 		method,
 		url,
 		authenticate: origin === graphOrigin,
-		idempotent: isIdempotent(method),
+		effect: defaultEffect(method),
 		replayable: !isStreamBody(context.options?.body),
 		responseMode: 'stream',
 		timeoutMs,
@@ -250,7 +262,9 @@ export class RetryMiddleware implements Middleware {
 					return;
 				}
 				state.network = { code, cause: error };
-				if (!state.idempotent) state.network.notRetried = 'not-idempotent';
+				if (!mayRetryNetwork(state.effect, code))
+					state.network.notRetried =
+						state.effect === 'uploadFragment' ? 'upload-fragment' : 'may-have-acted';
 				else if (!state.replayable) state.network.notRetried = 'stream-body';
 				if (state.network.notRetried) return;
 				const decision = decideWait(this.policy, attempt, started, undefined, this.random);
@@ -264,9 +278,10 @@ export class RetryMiddleware implements Middleware {
 				continue;
 			}
 			const response = context.response!;
-			if (!isRetryableStatus(response.status, state.idempotent) || !state.replayable) return;
 			const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'));
 			state.retryAfterMs = retryAfterMs;
+			if (!mayRetryStatus(state.effect, response.status, retryAfterMs) || !state.replayable)
+				return;
 			const decision = decideWait(this.policy, attempt, started, retryAfterMs, this.random);
 			if (!decision.retry) {
 				state.stoppedBecause = decision.reason;

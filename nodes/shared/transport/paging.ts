@@ -46,6 +46,7 @@ export async function getPage<T>(
 		query.$top = Math.max(1, top);
 	}
 	const body = await transport.request<CollectionBody<T>>({
+		effect: 'read',
 		method: 'GET',
 		url: pathOrNextLink,
 		query,

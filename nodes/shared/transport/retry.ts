@@ -34,25 +34,92 @@ export const DEFAULT_RETRY_POLICY: Readonly<RetryPolicy> = {
 	waitScale: 1,
 };
 
-const IDEMPOTENT_METHODS = new Set(['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS']);
+/**
+ * What a request may do to the world. Every request the package sends declares one, and the
+ * retry decision is taken from it alone, here (used by the retry middleware, by the `$batch`
+ * helper for its members, and by the upload session loop):
+ *
+ * - `read` (GET, or a POST that changes nothing) and `replaceable` (PUT/PATCH/DELETE whose
+ *   repetition changes nothing): sent again after 429, 503, 504 and any network failure.
+ * - `createOnce` (sendMail, reply, forward, channel or chat message, a file create that is not an
+ *   explicit replace, a draft): sent again only after an answer that proves the service did not
+ *   act: 429, 503 with Retry-After, or a connection that was never made. Anything else (a reset
+ *   after connecting, a timeout, a bare 503, 504, 500) leaves it "may have been sent".
+ * - `uploadFragment` (a byte range PUT to an upload session): never sent again as it was; the
+ *   upload loop asks the session where it stands and resumes from `nextExpectedRanges`.
+ *
+ * A request whose body is a stream is never sent twice, whatever its kind.
+ */
+export type SideEffect = 'read' | 'replaceable' | 'createOnce' | 'uploadFragment';
+
+/** Statuses after which a read or a replaceable write is sent again (as the Graph SDK's RetryHandler). */
+const REPEATABLE_STATUSES = new Set([429, 503, 504]);
 
 /**
- * Whether a request may be sent again after its outcome is unknown (network error, 504).
- * POST and PATCH only when the caller says so: a sendMail or a message POST is never repeated.
+ * Failures that prove the request never reached the service: the connection was refused or never
+ * made (no DNS answer, no route, connect timeout). A reset or a timeout after connecting proves
+ * nothing: the request may have been written and carried out.
  */
-export function isIdempotent(method: string, declared?: boolean): boolean {
-	if (declared !== undefined) return declared;
-	return IDEMPOTENT_METHODS.has(method.toUpperCase());
+const NEVER_SENT_CODES = new Set([
+	'ECONNREFUSED',
+	'ENOTFOUND',
+	'EAI_AGAIN',
+	'ENETUNREACH',
+	'ENETDOWN',
+	'EHOSTUNREACH',
+	'UND_ERR_CONNECT_TIMEOUT',
+]);
+
+/** Whether an HTTP answer lets the request be sent again, for its kind (`retryAfterMs`: the Retry-After sent, if any). */
+export function mayRetryStatus(
+	effect: SideEffect,
+	status: number,
+	retryAfterMs: number | undefined,
+): boolean {
+	switch (effect) {
+		case 'read':
+		case 'replaceable':
+			return REPEATABLE_STATUSES.has(status);
+		case 'createOnce':
+			// 429: throttled before anything was done. 503 with Retry-After: "unavailable, come back
+			// later", refused before processing. A bare 503, a 504 or a 500 may come after the work.
+			return status === 429 || (status === 503 && retryAfterMs !== undefined);
+		case 'uploadFragment':
+			return false;
+	}
 }
 
-/**
- * Statuses that mean "not done, try later". 429 and 503 mean Graph refused the request before
- * doing it, so any request with a replayable body is retried; 504 means a gateway gave up
- * waiting, and the work may have happened, so it is retried only for idempotent requests.
- */
-export function isRetryableStatus(status: number, idempotent: boolean): boolean {
-	if (status === 429 || status === 503) return true;
-	return status === 504 && idempotent;
+/** Whether a network failure (its code, see `networkErrorCode`) lets the request be sent again. */
+export function mayRetryNetwork(effect: SideEffect, code: string): boolean {
+	switch (effect) {
+		case 'read':
+		case 'replaceable':
+			return code !== 'aborted';
+		case 'createOnce':
+			return NEVER_SENT_CODES.has(code);
+		case 'uploadFragment':
+			return false;
+	}
+}
+
+/** Whether a failure with this network code proves the request never reached the service. */
+export function neverSent(code: string): boolean {
+	return NEVER_SENT_CODES.has(code);
+}
+
+/** The kind of a `$batch` envelope: the strongest kind among its members. */
+export function combinedEffect(effects: readonly SideEffect[]): SideEffect {
+	if (effects.includes('createOnce') || effects.includes('uploadFragment')) return 'createOnce';
+	if (effects.includes('replaceable')) return 'replaceable';
+	return 'read';
+}
+
+/** The usual kind of a method, for requests that enter the chain without a declaration (SDK tasks). */
+export function defaultEffect(method: string): SideEffect {
+	const m = method.toUpperCase();
+	if (m === 'GET' || m === 'HEAD' || m === 'OPTIONS') return 'read';
+	if (m === 'PUT' || m === 'DELETE' || m === 'PATCH') return 'replaceable';
+	return 'createOnce';
 }
 
 /** `Retry-After` as milliseconds from `now`: delta seconds or an HTTP date; undefined if absent or unreadable. */
@@ -89,6 +156,7 @@ const NETWORK_CODES = new Set([
 	'ENETDOWN',
 	'EHOSTUNREACH',
 	'EAI_AGAIN',
+	'ENOTFOUND',
 	'UND_ERR_SOCKET',
 	'UND_ERR_CONNECT_TIMEOUT',
 	'UND_ERR_HEADERS_TIMEOUT',

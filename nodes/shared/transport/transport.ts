@@ -34,9 +34,9 @@ import { collectAll, getPage, Page, PageOptions, pages, paginate } from './pagin
 import {
 	DEFAULT_RETRY_POLICY,
 	HttpMethod,
-	isIdempotent,
 	newStats,
 	RetryPolicy,
+	type SideEffect,
 	TransportStats,
 } from './retry';
 
@@ -64,8 +64,8 @@ export interface TransportRequest {
 	headers?: Record<string, string>;
 	/** A JSON value (sent as JSON), or a string, Buffer, Uint8Array or Readable with your own Content-Type. */
 	body?: unknown;
-	/** Mark a POST/PATCH as safe to repeat after a network error or 504 (default: by method). */
-	idempotent?: boolean;
+	/** What the request may do to the world; decides whether and when it is sent again (retry.ts). */
+	effect: SideEffect;
 	/** `json` (default): parsed JSON (text if not JSON, undefined when empty); `buffer`; `stream` (a Readable). */
 	responseType?: 'json' | 'buffer' | 'stream';
 	/** Statuses returned instead of thrown (or `any`). */
@@ -85,8 +85,8 @@ export interface UnauthenticatedRequest {
 	body?: Buffer | Uint8Array | string | Readable;
 	responseType?: 'json' | 'buffer' | 'stream';
 	acceptStatus?: number[] | 'any';
-	/** Default: true for PUT/GET/DELETE (an upload range PUT can be repeated). */
-	idempotent?: boolean;
+	/** What the request may do to the world (an upload range PUT: `uploadFragment`). */
+	effect: SideEffect;
 	itemIndex?: number;
 	timeoutMs?: number;
 	signal?: AbortSignal;
@@ -240,7 +240,7 @@ export class GraphTransport {
 				method,
 				url,
 				authenticate,
-				idempotent: isIdempotent(method, request.idempotent),
+				effect: request.effect,
 				replayable: !isStreamBody(request.body),
 				responseMode: request.responseType === 'stream' ? 'stream' : 'buffer',
 				timeoutMs: request.timeoutMs ?? this.timeoutMs,
@@ -375,6 +375,7 @@ export class GraphTransport {
 					stoppedBecause: state.stoppedBecause,
 					retryAfterMs: state.retryAfterMs,
 					refreshed: state.refreshed,
+					effect: state.effect,
 				},
 				{ itemIndex },
 			);

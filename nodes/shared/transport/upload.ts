@@ -22,7 +22,17 @@
  * one-way stream (n8n's filesystem binary mode) and resumes without re-reading.
  */
 import type { Readable } from 'node:stream';
-import { networkErrorCode, parseRetryAfter, sleep } from './retry';
+import {
+	decideWait,
+	DEFAULT_RETRY_POLICY,
+	networkErrorCode,
+	parseRetryAfter,
+	recordWait,
+	type RetryPolicy,
+	type SideEffect,
+	sleep,
+	type TransportStats,
+} from './retry';
 
 /** Graph's fragment unit: every fragment but the last is a multiple of 320 KiB. */
 export const UPLOAD_FRAGMENT_UNIT = 320 * 1024;
@@ -53,6 +63,8 @@ export interface UploadSessionInfo {
 
 export interface PreauthenticatedRequest {
 	method: 'GET' | 'PUT' | 'DELETE';
+	/** Fragment PUTs are `uploadFragment` (never repeated as they are), status GETs `read`, the cancel `replaceable`. */
+	effect: SideEffect;
 	/** Absolute, pre-authenticated URL (the session's `uploadUrl`). */
 	url: string;
 	headers?: Record<string, string>;
@@ -76,14 +88,6 @@ export interface PreauthenticatedHttp {
 	request(request: PreauthenticatedRequest): Promise<PreauthenticatedResponse>;
 }
 
-export interface UploadRetryOptions {
-	/** Attempts per chunk, the first one included (default 5). */
-	maxAttempts?: number;
-	/** First backoff step without Retry-After (default 1 s), doubled per attempt. */
-	baseDelayMs?: number;
-	/** Longest single wait (default 30 s); a longer Retry-After ends the upload. */
-	maxDelayMs?: number;
-}
 
 export interface UploadProgress {
 	/** Bytes the service acknowledged. */
@@ -106,7 +110,16 @@ export interface LargeUploadOptions {
 	 * (mail attachments: 4 MB per request) keeps exactly `chunkSize`.
 	 */
 	adaptiveChunkSize?: boolean;
-	retry?: UploadRetryOptions;
+	/**
+	 * The retry policy (the transport's: `transport.policy`), applied per fragment: attempts,
+	 * waits, Retry-After and budget. Fragments are the one kind of request the transport never
+	 * repeats itself (`uploadFragment`): this loop resumes them from the session's state instead.
+	 */
+	retry?: Partial<RetryPolicy>;
+	/** Counters to record the waits in (the transport's `stats`). */
+	stats?: TransportStats;
+	/** Random source for backoff jitter (tests). */
+	random?: () => number;
 	signal?: AbortSignal;
 	onProgress?: (progress: UploadProgress) => void;
 	/** Compare the quickXorHash of the bytes sent with the item's (default true). */
@@ -132,7 +145,18 @@ export interface LargeUploadResult {
 	resends: number;
 }
 
+/**
+ * What became of the upload session after a failure: `deleted` (the service confirmed the
+ * session is gone, so no partial file is left), `not-deleted` (the cancel failed: the session
+ * expires on its own), `committed?` (the last fragment may have completed the file), or
+ * `not-created` (no session was made).
+ */
+export type SessionOutcome = 'deleted' | 'not-deleted' | 'maybe-committed' | 'not-created';
+
 export class UploadSessionError extends Error {
+	/** Set by `uploadLargeFile` once it dealt with the session. */
+	session: SessionOutcome = 'not-created';
+
 	constructor(
 		message: string,
 		readonly status?: number,
@@ -141,6 +165,20 @@ export class UploadSessionError extends Error {
 	) {
 		super(message);
 		this.name = 'UploadSessionError';
+	}
+
+	/** The sentence a user needs about what is left in the library, true to what was confirmed. */
+	get sessionNote(): string {
+		switch (this.session) {
+			case 'deleted':
+				return 'The upload session was deleted (the service confirmed it), so no partial file was left.';
+			case 'not-deleted':
+				return 'The upload session could not be deleted; it expires on its own, and no file is created from an unfinished session.';
+			case 'maybe-committed':
+				return 'The last fragment may have completed the file before the failure: check the folder before uploading again.';
+			case 'not-created':
+				return 'No upload session was created.';
+		}
 	}
 }
 
@@ -376,9 +414,8 @@ export async function uploadLargeFile(options: LargeUploadOptions): Promise<Larg
 		);
 	}
 	const chunkSize = options.adaptiveChunkSize ? adaptiveChunkSize(total, configured) : configured;
-	const maxAttempts = Math.max(1, options.retry?.maxAttempts ?? 5);
-	const baseDelayMs = options.retry?.baseDelayMs ?? 1000;
-	const maxDelayMs = options.retry?.maxDelayMs ?? 30_000;
+	const policy: RetryPolicy = { ...DEFAULT_RETRY_POLICY, ...(options.retry ?? {}) };
+	const random = options.random ?? Math.random;
 
 	const session = await options.createSession();
 	if (!session?.uploadUrl) throw new UploadSessionError('The upload session has no uploadUrl.');
@@ -399,11 +436,13 @@ export async function uploadLargeFile(options: LargeUploadOptions): Promise<Larg
 	let final: PreauthenticatedResponse | undefined;
 	let failure: UploadSessionError | undefined;
 
-	const cancel = async () => {
+	/** Deletes the session; true only when the service confirmed it is gone (204, or 404 already). */
+	const cancel = async (): Promise<boolean> => {
 		try {
-			await http.request({ method: 'DELETE', url });
+			const answer = await http.request({ method: 'DELETE', url, effect: 'replaceable' });
+			return answer.status === 204 || answer.status === 200 || answer.status === 404;
 		} catch {
-			// best effort: the session expires on its own
+			return false;
 		}
 	};
 
@@ -419,6 +458,7 @@ export async function uploadLargeFile(options: LargeUploadOptions): Promise<Larg
 		try {
 			response = await http.request({
 				method: 'PUT',
+				effect: 'uploadFragment',
 				url,
 				headers: {
 					'Content-Range': `bytes ${from}-${end}/${total}`,
@@ -447,20 +487,15 @@ export async function uploadLargeFile(options: LargeUploadOptions): Promise<Larg
 			return { kind: 'complete', response };
 		if (status === 202 || status === 200)
 			return { kind: 'accepted', next: nextExpectedOffset(body) };
-		if (status === 416 || status === 409) return { kind: 'retry', reason: `HTTP ${status}` };
+		// 416: the range does not fit what the service has; its status says where it stands.
+		if (status === 416) return { kind: 'retry', reason: `HTTP ${status}` };
+		// A 409 (a name taken meanwhile, a conflict on commit) is final: sending again cannot help.
 		if (status === 429 || status >= 500) {
-			const retryAfter = parseRetryAfter(response.headers['retry-after']);
-			if (retryAfter !== undefined && retryAfter > maxDelayMs) {
-				return {
-					kind: 'fatal',
-					error: new UploadSessionError(
-						`The service asked to wait ${retryAfter} ms, more than ${maxDelayMs} ms.`,
-						status,
-						body,
-					),
-				};
-			}
-			return { kind: 'retry', waitMs: retryAfter, reason: `HTTP ${status}` };
+			return {
+				kind: 'retry',
+				waitMs: parseRetryAfter(response.headers['retry-after']),
+				reason: `HTTP ${status}`,
+			};
 		}
 		return {
 			kind: 'fatal',
@@ -475,7 +510,7 @@ export async function uploadLargeFile(options: LargeUploadOptions): Promise<Larg
 	/** Where the service stands: the next offset it expects, or 'gone' when the session is gone. */
 	const status = async (): Promise<number | 'gone' | undefined> => {
 		try {
-			const response = await http.request({ method: 'GET', url, signal });
+			const response = await http.request({ method: 'GET', effect: 'read', url, signal });
 			if (response.status === 404) return 'gone';
 			if (response.status !== 200) return undefined;
 			return nextExpectedOffset(response.body);
@@ -505,6 +540,7 @@ export async function uploadLargeFile(options: LargeUploadOptions): Promise<Larg
 	};
 	let reading: Promise<unknown> | undefined;
 
+	const started = Date.now();
 	try {
 		let offset = 0;
 		let index = 0;
@@ -549,7 +585,7 @@ export async function uploadLargeFile(options: LargeUploadOptions): Promise<Larg
 							break;
 						}
 						from = outcome.next;
-						if (attempt >= maxAttempts) {
+						if (attempt >= policy.maxAttempts) {
 							failure = new UploadSessionError(
 								`Upload fragment ${chunkStart}-${chunkEnd - 1} was not accepted after ${attempt} attempts.`,
 							);
@@ -563,14 +599,19 @@ export async function uploadLargeFile(options: LargeUploadOptions): Promise<Larg
 					failure = outcome.error;
 					break;
 				}
-				if (attempt >= maxAttempts) {
+				// The transport's policy decides: attempts, Retry-After (a longer one than it waits ends
+				// the upload), backoff and the time budget, counted per fragment.
+				const decision = decideWait(policy, attempt, started, outcome.waitMs, random);
+				if (!decision.retry) {
 					failure = new UploadSessionError(
-						`Upload fragment ${chunkStart}-${chunkEnd - 1} failed ${attempt} times (last: ${outcome.reason}).`,
+						decision.reason === 'retry-after-too-long'
+							? `The service asked to wait ${decision.retryAfterMs} ms before fragment ${chunkStart}-${chunkEnd - 1}, more than the ${policy.maxWaitMs} ms the transport waits.`
+							: `Upload fragment ${chunkStart}-${chunkEnd - 1} failed ${attempt} times (last: ${outcome.reason}).`,
 					);
 					break;
 				}
-				const wait = outcome.waitMs ?? Math.min(maxDelayMs, baseDelayMs * 2 ** (attempt - 1));
-				await sleep(wait, signal);
+				if (options.stats) recordWait(options.stats, decision);
+				await sleep(decision.waitMs * policy.waitScale, signal);
 				const next = await status();
 				if (next === 'gone') {
 					failure = new UploadSessionError(
@@ -623,8 +664,13 @@ export async function uploadLargeFile(options: LargeUploadOptions): Promise<Larg
 	}
 
 	if (failure || !final) {
-		if (!final) await cancel();
-		throw failure ?? new UploadSessionError('The upload failed.');
+		const error = failure ?? new UploadSessionError('The upload failed.');
+		if (!final) {
+			if (error.status === 404 && /may have been committed/.test(error.message))
+				error.session = 'maybe-committed';
+			else error.session = (await cancel()) ? 'deleted' : 'not-deleted';
+		}
+		throw error;
 	}
 	const quickXorHash = hash.digestBase64();
 	const reported = (final.body as { file?: { hashes?: { quickXorHash?: unknown } } } | undefined)

@@ -18,6 +18,6 @@ export const description = updateDisplayOptions(
 /** Deletes a message (Exchange moves it to Deleted Items, where it can be recovered). */
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<ItemResult> {
 	const m = await messageContext(this, itemIndex);
-	await m.transport.request({ method: 'DELETE', url: m.path, itemIndex });
+	await m.transport.request({ effect: 'replaceable', method: 'DELETE', url: m.path, itemIndex });
 	return { deleted: true, id: m.id };
 }

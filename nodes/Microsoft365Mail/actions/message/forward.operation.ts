@@ -48,6 +48,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const m = await messageContext(this, itemIndex);
 	const comment = String(this.getNodeParameter('comment', itemIndex, ''));
 	await m.transport.request({
+		effect: 'createOnce',
 		method: 'POST',
 		url: `${m.path}/forward`,
 		body: { comment, toRecipients: to },

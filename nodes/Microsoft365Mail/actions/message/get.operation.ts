@@ -32,6 +32,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		itemIndex,
 	);
 	const message = await read.transport.request<IDataObject>({
+		effect: 'read',
 		url: path,
 		query: { $select: read.select },
 		itemIndex,

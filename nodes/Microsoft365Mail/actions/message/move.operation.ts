@@ -37,6 +37,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	);
 	const m = await messageContext(this, itemIndex);
 	const moved = await m.transport.request<IDataObject>({
+		effect: 'createOnce',
 		method: 'POST',
 		url: `${m.path}/move`,
 		body: { destinationId: destination },

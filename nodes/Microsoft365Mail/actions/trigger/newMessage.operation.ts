@@ -59,7 +59,7 @@ async function deltaRound(
 			value?: DeltaMessage[];
 			'@odata.nextLink'?: string;
 			'@odata.deltaLink'?: string;
-		} = await transport.request({ url, headers: { Prefer: `odata.maxpagesize=${DELTA_PAGE}` } });
+		} = await transport.request({ effect: 'read', url, headers: { Prefer: `odata.maxpagesize=${DELTA_PAGE}` } });
 		items.push(...(page.value ?? []));
 		if (page['@odata.deltaLink']) return { items, deltaLink: page['@odata.deltaLink'] };
 		url = page['@odata.nextLink'];

@@ -27,6 +27,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const { ref, transport, library } = await openItem(this, itemIndex, () => undefined);
 	try {
 		await transport.request({
+			effect: 'replaceable',
 			method: 'DELETE',
 			url: itemUrl(library.driveId, ref),
 			itemIndex,

@@ -64,6 +64,7 @@ export async function execute(
 		});
 	}
 	const response = await transport.sendUnauthenticated<Readable>({
+		effect: 'read',
 		method: 'GET',
 		url,
 		responseType: 'stream',

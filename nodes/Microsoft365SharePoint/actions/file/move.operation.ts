@@ -62,6 +62,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	if (target.library.driveId === library.driveId) {
 		try {
 			moved = await transport.request<DriveItem>({
+				effect: 'replaceable',
 				method: 'PATCH',
 				url: itemUrl(library.driveId, { id: item.id }),
 				query: { '@microsoft.graph.conflictBehavior': destination.behavior },
@@ -84,6 +85,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 			itemIndex,
 		);
 		await transport.request({
+			effect: 'replaceable',
 			method: 'DELETE',
 			url: itemUrl(library.driveId, { id: item.id }),
 			itemIndex,

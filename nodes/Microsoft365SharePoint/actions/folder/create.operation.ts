@@ -94,7 +94,8 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 				folder: {},
 				'@microsoft.graph.conflictBehavior': ifExists === 'rename' ? 'rename' : 'fail',
 			},
-			idempotent: ifExists !== 'rename',
+			// A repeat finds the folder (409) unless the conflict rule makes a second one ("name 1").
+			effect: ifExists === 'rename' ? 'createOnce' : 'replaceable',
 			acceptStatus: ifExists === 'useExisting' ? [409] : undefined,
 			itemIndex,
 		});
@@ -113,6 +114,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		throw explainForbidden(error, `the library "${library.name}"'s site`, true);
 	}
 	const existing = await transport.request<DriveItem>({
+		effect: 'read',
 		url: itemUrl(library.driveId, { segments }),
 		itemIndex,
 	});

@@ -106,6 +106,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number) {
 	}
 	const message = buildMessage(node, { input, mentions, card, allowSubject: false }, itemIndex);
 	const posted = await transport.request<IDataObject>({
+		effect: 'createOnce',
 		method: 'POST',
 		url: `/chats/${segment(target)}/messages`,
 		body: message,
