@@ -64,8 +64,11 @@ export class Microsoft365OAuth2Api implements ICredentialType {
 				'Directory (tenant) ID or a verified domain of the tenant the app is registered in. For multi-tenant apps: "organizations" (any work or school account) or "common".',
 		},
 		{
-			displayName: 'Resource',
-			name: 'resource',
+			// Not named `resource`: n8n sends a credential property of that name to the login
+			// service as an RFC 8707 `resource` parameter, which Microsoft's v2.0 endpoints refuse
+			// (AADSTS901002).
+			displayName: 'Sign In For',
+			name: 'signInFor',
 			type: 'options',
 			options: [
 				{
@@ -90,7 +93,7 @@ export class Microsoft365OAuth2Api implements ICredentialType {
 			default: DEFAULT_SCOPE_GROUPS,
 			description:
 				"Delegated Graph permissions to ask for, grouped by what the package's nodes do. Add only what your workflows use. Directory Read needs admin consent.",
-			displayOptions: { show: { resource: ['graph'] } },
+			displayOptions: { show: { signInFor: ['graph'] } },
 		},
 		{
 			displayName: 'Protocols',
@@ -100,7 +103,7 @@ export class Microsoft365OAuth2Api implements ICredentialType {
 			default: DEFAULT_OUTLOOK_PROTOCOLS,
 			description:
 				'Exchange Online protocols to ask for (with offline_access). SMTP AUTH must also be enabled for the mailbox.',
-			displayOptions: { show: { resource: ['outlook'] } },
+			displayOptions: { show: { signInFor: ['outlook'] } },
 		},
 		{
 			displayName: 'Additional Scopes',

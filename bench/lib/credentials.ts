@@ -68,7 +68,7 @@ function ourDelegated(name: string, tenantId: string, scopeGroups: string[]): Sp
 			cloud: 'global',
 			tenant: tenantId,
 			...app('Report Server'),
-			resource: 'graph',
+			signInFor: 'graph',
 			scopeGroups: ['signIn', ...scopeGroups],
 			additionalScopes: '',
 		},

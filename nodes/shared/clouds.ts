@@ -19,8 +19,12 @@ export interface CloudEndpoints {
 	outlookResource: string;
 	/** Resource identifier for app-only SMTP/IMAP tokens (`<resource>/.default`). */
 	outlookAppResource: string;
-	/** Default SMTP submission host. */
+	/**
+	 * SMTP submission endpoint (STARTTLS on 587): the only host the Outlook token is sent to over
+	 * SMTP. Fixed per cloud; for Custom endpoints the credential's SMTP Endpoint.
+	 */
 	smtpHost: string;
+	smtpPort: number;
 }
 
 export const CLOUDS: Record<
@@ -35,6 +39,7 @@ export const CLOUDS: Record<
 		outlookResource: 'https://outlook.office.com',
 		outlookAppResource: 'https://outlook.office365.com',
 		smtpHost: 'smtp.office365.com',
+		smtpPort: 587,
 	},
 	usGovL4: {
 		displayName: 'US Government L4 (GCC High)',
@@ -44,6 +49,7 @@ export const CLOUDS: Record<
 		outlookResource: 'https://outlook.office365.us',
 		outlookAppResource: 'https://outlook.office365.us',
 		smtpHost: 'smtp.office365.us',
+		smtpPort: 587,
 	},
 	usGovL5: {
 		displayName: 'US Government L5 (DoD)',
@@ -53,6 +59,7 @@ export const CLOUDS: Record<
 		outlookResource: 'https://outlook-dod.office365.us',
 		outlookAppResource: 'https://outlook-dod.office365.us',
 		smtpHost: 'smtp-dod.office365.us',
+		smtpPort: 587,
 	},
 	china: {
 		displayName: 'China (operated by 21Vianet)',
@@ -62,6 +69,7 @@ export const CLOUDS: Record<
 		outlookResource: 'https://partner.outlook.cn',
 		outlookAppResource: 'https://partner.outlook.cn',
 		smtpHost: 'smtp.partner.outlook.cn',
+		smtpPort: 587,
 	},
 };
 
@@ -117,8 +125,22 @@ export function cloudEndpoints(settings: CloudSettings): CloudEndpoints {
 		outlookAppResource: (
 			settings.customOutlookResource || CLOUDS.global.outlookAppResource
 		).replace(/\/+$/, ''),
-		smtpHost: settings.customSmtpHost || CLOUDS.global.smtpHost,
+		...smtpEndpoint(settings.customSmtpHost),
 	};
+}
+
+/** A Custom cloud's SMTP Endpoint, `host` or `host:port` (default: Global's, port 587). */
+function smtpEndpoint(value: string | undefined): { smtpHost: string; smtpPort: number } {
+	const text = String(value ?? '').trim();
+	if (!text) return { smtpHost: CLOUDS.global.smtpHost, smtpPort: 587 };
+	const match = /^(\[[0-9a-f:.]+\]|[a-z0-9.-]+)(?::(\d{1,5}))?$/i.exec(text);
+	const port = Number(match?.[2] ?? 587);
+	if (!match || port < 1 || port > 65535) {
+		throw new UserError(
+			`SMTP Endpoint "${text}" is not a host name with an optional port: enter it like smtp.office365.com:587 (no scheme, no path)`,
+		);
+	}
+	return { smtpHost: match[1].replace(/^\[|\]$/g, ''), smtpPort: port };
 }
 
 export const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

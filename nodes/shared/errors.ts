@@ -15,6 +15,25 @@ import type { AuthScheme } from './auth/types';
 import { permissionInfo, permissionsFor } from './graph/permissions';
 import { redact } from './redact';
 
+/** Errors of requests that may have been carried out (a `createOnce` request without a proving answer). */
+const uncertain = new WeakSet<object>();
+
+/** Marks an error as "the request may have been carried out": it must not be sent again. */
+export function markMayHaveActed<T extends object>(error: T): T {
+	uncertain.add(error);
+	return error;
+}
+
+/** Whether an error (or an error it wraps) says its request may have been carried out. */
+export function mayHaveActed(error: unknown): boolean {
+	let current: unknown = error;
+	for (let depth = 0; depth < 5 && current && typeof current === 'object'; depth++) {
+		if (uncertain.has(current)) return true;
+		current = (current as { cause?: unknown }).cause;
+	}
+	return false;
+}
+
 /** What Graph's OData error body and headers say. */
 export interface GraphErrorInfo {
 	code?: string;
@@ -263,7 +282,8 @@ export function graphApiError(
 			description = `${said}.`;
 		}
 	}
-	if (failure.effect === 'createOnce' && failure.status >= 500 && failure.status !== 501)
+	const acted = failure.effect === 'createOnce' && failure.status >= 500 && failure.status !== 501;
+	if (acted)
 		description += ` ${call} may have been carried out before Graph answered ${failure.status}, so it was not sent again (that could send a mail or post a message twice): check whether it took effect (Sent Items, the channel, the folder) before running it again.`;
 	description += trailer(info);
 	const response: JsonObject = {
@@ -272,12 +292,13 @@ export function graphApiError(
 		message: info.message ? scrub(info.message) : null,
 		requestId: info.requestId ?? null,
 	};
-	return new NodeApiError(node, response, {
+	const error = new NodeApiError(node, response, {
 		message: scrub(message),
 		description: scrub(description),
 		httpCode: String(failure.status),
 		itemIndex: options.itemIndex,
 	});
+	return acted ? markMayHaveActed(error) : error;
 }
 
 export interface NetworkFailure {
@@ -329,12 +350,13 @@ export function networkError(
 			description +=
 				' Check the network path to Microsoft Graph (proxy, firewall, DNS) and try again.';
 	}
-	return new NodeApiError(
+	const error = new NodeApiError(
 		node,
 		// Not `code`: n8n would replace the message with its generic text for ECONNRESET & co.
 		{ networkCode: failure.code, message: scrub(message) },
 		{ message: scrub(message), description: scrub(description), itemIndex: options.itemIndex },
 	);
+	return failure.notRetried === 'may-have-acted' ? markMayHaveActed(error) : error;
 }
 
 /** A request the transport refused to send (another origin, a bad URL). */

@@ -208,7 +208,8 @@ export function normaliseScopes(text: unknown, resourcePrefix: string): string {
 /** Fields of the delegated credential that the derived values depend on. */
 export interface DelegatedFields extends CloudSettings {
 	tenant?: string;
-	resource?: DelegatedResource;
+	/** What the token is for (Graph, or Exchange's legacy protocols). */
+	signInFor?: DelegatedResource;
 	scopeGroups?: string[];
 	outlookProtocols?: string[];
 	additionalScopes?: string;
@@ -270,7 +271,7 @@ export function deriveDelegated(
 		}
 		return names;
 	};
-	const outlook = s.resource === 'outlook';
+	const outlook = s.signInFor === 'outlook';
 	const selected = outlook
 		? data.outlookBase.concat(pick(data.protocols, s.outlookProtocols))
 		: pick(data.groups, s.scopeGroups);
@@ -296,13 +297,13 @@ export function deriveDelegated(
  * expression produces for the same fields).
  */
 export function resolveScopes(options: {
-	resource?: DelegatedResource;
+	signInFor?: DelegatedResource;
 	scopeGroups?: string[];
 	outlookProtocols?: string[];
 	additionalScopes?: string;
 	endpoints: Pick<CloudEndpoints, 'graphResource' | 'outlookResource'>;
 }): string {
-	const outlook = options.resource === 'outlook';
+	const outlook = options.signInFor === 'outlook';
 	const selected = outlook
 		? [
 				...OUTLOOK_BASE_SCOPES,

@@ -57,13 +57,14 @@ export type DemoCredentials = Record<
 	{ id: string; name: string; type: string; data: Record<string, unknown> }
 >;
 
-/** Cloud fields pointing at the emulator (Custom endpoints). */
-export function customCloud(emulatorUrl: string): Record<string, unknown> {
+/** Cloud fields pointing at the emulator (Custom endpoints, its SMTP endpoint when it has one). */
+export function customCloud(emulatorUrl: string, smtpPort?: number): Record<string, unknown> {
 	return {
 		cloud: 'custom',
 		customLoginUrl: emulatorUrl,
 		customGraphUrl: emulatorUrl,
 		customGraphResource: 'https://graph.microsoft.com',
+		...(smtpPort ? { customSmtpHost: `127.0.0.1:${smtpPort}` } : {}),
 	};
 }
 
@@ -75,10 +76,10 @@ export function secretOf(appName: string, index = 0): string {
 
 /** Credential data for each demo credential (certificates come from the emulator's admin API). */
 export async function demoCredentialData(
-	emulator: Pick<EmulatorProcess, 'url' | 'admin'>,
+	emulator: Pick<EmulatorProcess, 'url' | 'admin'> & { smtpPort?: number },
 ): Promise<Record<DemoCredentialKey, Record<string, unknown>>> {
 	const tenant = demoTenant();
-	const cloud = customCloud(emulator.url);
+	const cloud = customCloud(emulator.url, emulator.smtpPort);
 	const roomBooking = demoApp('Room Booking');
 	const cert = await emulator.admin<{ certPem: string; keyPem: string }>(
 		'GET',
@@ -128,16 +129,16 @@ export async function demoCredentialData(
 		},
 		'm365-demo-delegated': {
 			...reportServer,
-			resource: 'graph',
+			signInFor: 'graph',
 			scopeGroups: ['signIn', 'directoryBasics', 'sendMail', 'readMail', 'teams', 'sharePoint'],
 		},
-		'm365-demo-smtp': { ...reportServer, resource: 'outlook', outlookProtocols: ['smtp'] },
+		'm365-demo-smtp': { ...reportServer, signInFor: 'outlook', outlookProtocols: ['smtp'] },
 		'm365-demo-service-desk': {
 			...cloud,
 			tenant: 'common',
 			clientId: demoApp('Service Desk').appId,
 			clientSecret: '',
-			resource: 'graph',
+			signInFor: 'graph',
 			scopeGroups: ['signIn', 'sendMail', 'readMail'],
 			additionalScopes: '',
 		},
@@ -228,20 +229,12 @@ export function packageNodeTypes(workflow: WorkflowJson): string[] {
 }
 
 /**
- * Points an example's credential references at the created demo credentials, and its SMTP host
- * (smtp.office365.com:587) at the emulator's SMTP endpoint when one is given.
+ * Points an example's credential references at the created demo credentials (whose Custom cloud
+ * names the emulator's SMTP endpoint: SMTP sends go where the credential says).
  */
-export function bindCredentials(
-	workflow: WorkflowJson,
-	credentials: DemoCredentials,
-	smtp?: { host: string; port: number },
-): WorkflowJson {
+export function bindCredentials(workflow: WorkflowJson, credentials: DemoCredentials): WorkflowJson {
 	const copy = structuredClone(workflow);
 	for (const node of copy.nodes) {
-		if (smtp && node.parameters?.sendVia === 'smtp') {
-			node.parameters.smtpHost = smtp.host;
-			node.parameters.smtpPort = smtp.port;
-		}
 		for (const [type, ref] of Object.entries(
 			(node.credentials ?? {}) as Record<string, { id: string; name: string }>,
 		)) {
@@ -261,7 +254,6 @@ export async function loadedNodeTypes(client: N8nClient): Promise<Set<string>> {
 export async function importExamples(
 	client: N8nClient,
 	credentials: DemoCredentials,
-	smtp: { host: string; port: number } | undefined,
 	log: Log,
 ): Promise<Record<string, { id: string; name: string; file: string }>> {
 	const loaded = await loadedNodeTypes(client);
@@ -272,7 +264,7 @@ export async function importExamples(
 			log(`example ${file} not imported: n8n has no ${missing.join(', ')} (node not built yet)`);
 			continue;
 		}
-		const created = await client.createWorkflow(bindCredentials(workflow, credentials, smtp));
+		const created = await client.createWorkflow(bindCredentials(workflow, credentials));
 		out[file.replace(/\.json$/, '')] = { id: created.id, name: workflow.name, file };
 	}
 	if (Object.keys(out).length) log(`example workflows: ${Object.keys(out).join(', ')}`);

@@ -198,9 +198,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
 		if (options.demo !== false && emulator) {
 			state.credentials = await createDemoCredentials(client, emulator, log);
 			// Custom endpoints reach the emulator on 127.0.0.1; so does SMTP (its certificate covers
-			// 127.0.0.1), on the emulator's own SMTP port.
-			const smtp = emulator.smtpPort ? { host: '127.0.0.1', port: emulator.smtpPort } : undefined;
-			state.workflows = await importExamples(client, state.credentials, smtp, log);
+			// 127.0.0.1): the credentials' SMTP Endpoint is the emulator's SMTP port.
+			state.workflows = await importExamples(client, state.credentials, log);
 		}
 		writeFileSync(join(workDir, 'state.json'), JSON.stringify(state, null, '\t'));
 		return { state, client, emulator, n8n, stop };

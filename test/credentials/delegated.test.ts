@@ -170,7 +170,7 @@ describe('delegated sign-in as n8n runs it', () => {
 		const emu = emulator();
 		const mark = emu.mark();
 		const { data, location } = await signIn({
-			resource: 'outlook',
+			signInFor: 'outlook',
 			outlookProtocols: ['smtp', 'imap'],
 		});
 		const entry = emu.since(mark).find((e) => e.url.includes('/oauth2/v2.0/authorize'))!;

@@ -71,7 +71,7 @@ describe('resolveScopes', () => {
 		const endpoints = cloudEndpoints({ cloud: 'china' });
 		expect(
 			resolveScopes({
-				resource: 'outlook',
+				signInFor: 'outlook',
 				scopeGroups: ['sendMail'],
 				outlookProtocols: ['imap', 'smtp'],
 				endpoints,
@@ -102,7 +102,7 @@ describe('the credential as n8n resolves it', () => {
 			stored: {
 				cloud: 'china',
 				tenant: 'organizations',
-				resource: 'outlook',
+				signInFor: 'outlook',
 				outlookProtocols: ['pop', 'smtp'],
 				scopeGroups: ['teams'],
 			},
@@ -127,9 +127,9 @@ describe('the credential as n8n resolves it', () => {
 		const endpoints = cloudEndpoints(stored);
 		expect(data.scope).toBe(
 			resolveScopes({
-				resource: stored.resource,
+				signInFor: stored.signInFor,
 				scopeGroups:
-					stored.resource === 'outlook' ? undefined : (stored.scopeGroups ?? DEFAULT_SCOPE_GROUPS),
+					stored.signInFor === 'outlook' ? undefined : (stored.scopeGroups ?? DEFAULT_SCOPE_GROUPS),
 				outlookProtocols: stored.outlookProtocols,
 				additionalScopes: stored.additionalScopes,
 				endpoints,
@@ -179,7 +179,7 @@ describe('the credential as n8n resolves it', () => {
 		);
 		const outlookData = await resolveCredential(type, {
 			tenant: 'contoso.example',
-			resource: 'outlook',
+			signInFor: 'outlook',
 		});
 		expect(await evaluateWithCredentials(url, outlookData)).toBe(
 			'https://login.microsoftonline.com/contoso.example/v2.0/.well-known/openid-configuration',

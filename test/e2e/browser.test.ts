@@ -111,7 +111,7 @@ afterAll(async () => {
 test('delegated credential dialog: cloud, tenant, scope groups, additional scopes, scope notice; fields follow the selection', async () => {
 	await openNewCredential('Microsoft 365 Delegated OAuth2 API');
 	await expectParams(
-		['clientId', 'clientSecret', 'cloud', 'tenant', 'resource', 'scopeGroups', 'additionalScopes'],
+		['clientId', 'clientSecret', 'cloud', 'tenant', 'signInFor', 'scopeGroups', 'additionalScopes'],
 		['customLoginUrl', 'outlookProtocols', 'scope', 'authUrl', 'accessTokenUrl'],
 	);
 	const dialog = page.locator('[data-test-id="editCredential-modal"]');
@@ -123,7 +123,7 @@ test('delegated credential dialog: cloud, tenant, scope groups, additional scope
 	// Custom cloud shows its endpoints; the Outlook resource swaps scope groups for protocols.
 	await choose('cloud', 'Custom Endpoints');
 	await expectParams(['customLoginUrl', 'customGraphUrl', 'customGraphResource']);
-	await choose('resource', 'Outlook Legacy Protocols');
+	await choose('signInFor', 'Outlook Legacy Protocols');
 	await expectParams(['outlookProtocols'], ['scopeGroups']);
 	await param('clientId').locator('input').fill('20165740-cfbc-5244-967a-dc1596e69ece');
 	await param('clientSecret').locator('input').fill('not-a-real-secret');

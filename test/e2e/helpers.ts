@@ -34,6 +34,8 @@ export interface E2e {
 	emulatorUrl: string;
 	/** Same as emulatorUrl (the shape demo helpers take). */
 	url: string;
+	/** The emulator's SMTP port (the demo credentials' SMTP Endpoint). */
+	smtpPort?: number;
 	admin<T = any>(method: string, path: string, body?: unknown): Promise<T>;
 	/** The emulator's request-log sequence number now (for `logSince`). */
 	mark(): Promise<number>;
@@ -56,6 +58,7 @@ export function e2e(): E2e {
 		n8n,
 		emulatorUrl,
 		url: emulatorUrl,
+		smtpPort: state.smtpPort,
 		admin,
 		mark: async () => (await admin('GET', 'log?since=999999999')).mark,
 		logSince: async (mark: number) => (await admin('GET', `log?since=${mark}`)).entries,

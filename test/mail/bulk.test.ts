@@ -1,6 +1,6 @@
 /**
- * Bulk mode: 1,000 items sent through `$batch` (20 per request, 4 dependsOn chains, one batch at
- * a time per mailbox) — every recipient gets exactly one message, at most 60 HTTP requests,
+ * Bulk mode: 1,000 items sent through `$batch` (20 per request, each batch serial — Graph's
+ * documented "serial" dependsOn pattern — and 4 batches at a time per mailbox) — every recipient gets exactly one message, at most 60 HTTP requests,
  * never more than 4 requests in flight for the mailbox; under 30% injected 429 still exactly one
  * each. Also: the emulator's MailboxConcurrency limit itself, and the pacing helper.
  */
@@ -129,19 +129,12 @@ describe('helpers', () => {
 		).toEqual([2, 2, 1]);
 	});
 
-	test('members form 4 dependsOn chains', () => {
+	test('members are createOnce sendMail calls without dependsOn of their own (the batch runs them serially)', () => {
 		const members = batchMembers(Array.from({ length: 9 }, () => job(1)));
-		expect(members.map((m) => m.dependsOn)).toEqual([
-			undefined,
-			undefined,
-			undefined,
-			undefined,
-			[0],
-			[1],
-			[2],
-			[3],
-			[4],
-		]);
+		expect(members.map((m) => [m.method, m.effect, m.dependsOn])).toEqual(
+			Array.from({ length: 9 }, () => ['POST', 'createOnce', undefined]),
+		);
+		expect(members[0].url).toMatch(/\/sendMail$/);
 	});
 
 	test('pacing: 45 messages at 30 per minute go out at 0 s, 40 s and 80 s', async () => {

@@ -65,7 +65,8 @@ export async function delegatedCredential(
 		tenant: 'contoso.onmicrosoft.com',
 		clientId: REPORT_SERVER,
 		clientSecret: REPORT_SECRET,
-		resource,
+		signInFor: resource,
+		customSmtpHost: emu.smtpPort ? `127.0.0.1:${emu.smtpPort}` : '',
 		...(resource === 'graph'
 			? { scopeGroups: ['signIn', 'sendMail', 'sendAsShared', 'readMail'] }
 			: { outlookProtocols: ['smtp'] }),
@@ -78,6 +79,7 @@ export function appCredential(emu: Emulator, extra: IDataObject = {}): IDataObje
 		cloud: 'custom',
 		customLoginUrl: emu.url,
 		customGraphUrl: emu.url,
+		customSmtpHost: emu.smtpPort ? `127.0.0.1:${emu.smtpPort}` : '',
 		tenantId: CONTOSO,
 		clientId: MAIL_ROBOT,
 		authentication: 'clientSecret',

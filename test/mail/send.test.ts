@@ -390,7 +390,9 @@ describe('Bad input: a clear error naming the field, nothing sent', () => {
 			{ operation: 'send', toRecipients: '={{ $json.to }}', subject: 'x' },
 			[{ json: { to: ALICE } }, { json: { to: 'not-an-address' } }],
 		);
-		expect(r.error?.message).toMatch(/^Not sent: item 1 has bad input \(To: "not-an-address"/);
+		expect(r.error?.message).toMatch(
+			/^0 of 2 items done; 2 failed \(items 0, 1\): Not sent: item 1 has bad input \(To: "not-an-address"/,
+		);
 		expect(graphRequests(emu, mark)).toEqual([]);
 	});
 

@@ -21,13 +21,11 @@ import {
 
 const emulator = useEmulator({ smtp: true });
 
+/** The SMTP endpoint comes from the credential (its Custom cloud's SMTP Endpoint), never a parameter. */
 function smtpParams(extra: Record<string, unknown> = {}) {
-	const emu = emulator();
 	return {
 		operation: 'send',
 		sendVia: 'smtp',
-		smtpHost: '127.0.0.1',
-		smtpPort: emu.smtpPort,
 		...extra,
 	};
 }

@@ -1,13 +1,14 @@
 /**
  * Bulk sending through `$batch`, within Exchange's limits:
- * - one `$batch` request at a time per mailbox, of at most 20 `sendMail` members and at most
- *   ~3.9 MB (Graph's 4 MB request limit applies to the envelope);
- * - inside a batch the members form 4 `dependsOn` chains, so Exchange runs at most 4 of them at
- *   once for the mailbox (its MailboxConcurrency limit; Graph runs independent members in
- *   parallel and answers the rest 429 ApplicationThrottled);
+ * - `$batch` requests of at most 20 `sendMail` members and at most ~3.9 MB (Graph's 4 MB request
+ *   limit applies to the envelope);
+ * - each batch runs its members one after another (Graph's "serial" `dependsOn` pattern, one of
+ *   the three it documents), and at most 4 batches per mailbox are in flight, so Exchange runs
+ *   at most 4 sends at once for a mailbox (its MailboxConcurrency limit);
  * - mailboxes are served in parallel (at most the transport's batch concurrency at a time);
- * - members Exchange did not carry out (429/503 after the transport's retries, 424 after a
- *   failed dependency) are sent again in a later round; members it refused keep their error;
+ * - sendMail is `createOnce`: the transport's `$batch` helper sends a member again only when
+ *   Graph's answer proves it was not carried out (429, 503 with Retry-After, or 424: not run
+ *   because the member before it failed); every other failure is that job's result;
  * - an optional pace (messages per minute per mailbox) spaces the batches.
  * Results keep the order of the jobs.
  */
@@ -19,8 +20,6 @@ import { sendDirect, type PreparedSend } from './graph-send';
 
 export const BATCH_MEMBERS = 20;
 export const MAILBOX_CONCURRENCY = 4;
-const NOT_CARRIED_OUT = new Set([424, 429, 503]);
-const ROUNDS = 5;
 
 export interface BulkOptions {
 	/** Use `$batch` (else one request per message, one at a time per mailbox). */
@@ -48,14 +47,14 @@ export class Pacer {
 			: BATCH_MEMBERS;
 	}
 
-	/** Waits until `count` more messages may go. */
+	/** Waits until `count` more messages may go (reserved before waiting: concurrent callers queue up). */
 	async take(count: number): Promise<void> {
 		if (this.perMinute <= 0) return;
 		this.start ??= this.clock.now();
 		const due = this.start + Math.ceil((this.sent * 60_000) / this.perMinute);
+		this.sent += count;
 		const wait = due - this.clock.now();
 		if (wait > 0) await this.clock.sleep(wait);
-		this.sent += count;
 	}
 }
 
@@ -78,14 +77,13 @@ export function planGroups(jobs: PreparedSend[], limit = BATCH_MEMBERS): Prepare
 	return groups;
 }
 
-/** Batch members for a group: 4 dependsOn chains (member i waits for member i-4). */
+/** Batch members for a group (run one after another: `transport.batch(…, { serial: true })`). */
 export function batchMembers(group: PreparedSend[]): BatchItem[] {
-	return group.map((job, i) => ({
+	return group.map((job) => ({
 		method: 'POST',
 		effect: 'createOnce',
 		url: `${job.target.path}/sendMail`,
 		body: job.body,
-		...(i >= MAILBOX_CONCURRENCY ? { dependsOn: [i - MAILBOX_CONCURRENCY] } : {}),
 	}));
 }
 
@@ -121,21 +119,21 @@ export async function sendBulk(
 			}
 			return;
 		}
-		let pending = mailboxJobs;
-		for (let round = 1; pending.length > 0; round++) {
-			const again: PreparedSend[] = [];
-			for (const group of planGroups(pending, pacer.groupLimit)) {
+		// At most 4 serial batches in flight for the mailbox: at most 4 sends at once.
+		const groups = planGroups(mailboxJobs, pacer.groupLimit);
+		const runGroups = async () => {
+			for (let group = groups.shift(); group; group = groups.shift()) {
 				await pacer.take(group.length);
-				const answers = await transport.batch(batchMembers(group), { concurrency: 1 });
+				const answers = await transport.batch(batchMembers(group), { concurrency: 1, serial: true });
 				answers.forEach((answer, i) => {
 					const job = group[i];
-					if (answer.ok) results.set(job, onSent(job, 'batch'));
-					else if (NOT_CARRIED_OUT.has(answer.status) && round < ROUNDS) again.push(job);
-					else results.set(job, answer.error);
+					results.set(job, answer.ok ? onSent(job, 'batch') : answer.error);
 				});
 			}
-			pending = again;
-		}
+		};
+		await Promise.all(
+			Array.from({ length: Math.min(MAILBOX_CONCURRENCY, groups.length) }, runGroups),
+		);
 	};
 
 	const queue = [...byMailbox.values()];

@@ -107,6 +107,9 @@ export async function sendWithDraft(
 			const stream = await streamAttachment(ctx, itemIndex, a);
 			try {
 				const result = await uploadLargeFile({
+					// The transport's retry policy and counters: one policy for every request.
+					retry: transport.policy,
+					stats: transport.stats,
 					createSession: async () =>
 						await transport.request({
 							effect: 'replaceable',
@@ -134,7 +137,10 @@ export async function sendWithDraft(
 					throw new NodeOperationError(
 						ctx.getNode(),
 						`Attachments: the upload of "${a.fileName}" failed: ${error.message}`,
-						{ itemIndex },
+						{
+							itemIndex,
+							description: `The message was not sent; its draft is deleted. ${error.sessionNote}`,
+						},
 					);
 				}
 				throw nodeError(ctx.getNode(), error, itemIndex);

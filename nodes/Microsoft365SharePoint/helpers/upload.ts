@@ -130,6 +130,7 @@ function conflictError(
 	library: Library,
 	path: string,
 	itemIndex: number,
+	sessionNote = '',
 ): NodeOperationError {
 	return new NodeOperationError(
 		ctx.getNode(),
@@ -137,7 +138,7 @@ function conflictError(
 		{
 			itemIndex,
 			description:
-				'"If the Name Exists" is set to Fail. Choose Replace to overwrite it (as a new version) or Rename to keep both.',
+				`"If the Name Exists" is set to Fail. Choose Replace to overwrite it (as a new version) or Rename to keep both.${sessionNote ? ` ${sessionNote}` : ''}`,
 		},
 	);
 }
@@ -184,6 +185,9 @@ export async function uploadFile(
 			return { item: response.body, created: response.status === 201 };
 		}
 		const result = await uploadLargeFile({
+			// The transport's retry policy and counters: one policy for every request.
+			retry: transport.policy,
+			stats: transport.stats,
 			createSession: async () =>
 				await transport.request({
 					method: 'POST',
@@ -208,11 +212,11 @@ export async function uploadFile(
 	} catch (error) {
 		if (isGraphStatus(error, 409)) throw conflictError(ctx, library, path, itemIndex);
 		if (error instanceof UploadSessionError) {
-			if (error.status === 409) throw conflictError(ctx, library, path, itemIndex);
+			if (error.status === 409)
+				throw conflictError(ctx, library, path, itemIndex, error.sessionNote);
 			throw new NodeOperationError(ctx.getNode(), `Upload of ${path} failed: ${error.message}`, {
 				itemIndex,
-				description:
-					'The upload session was cancelled, so no partial file is left. Run the item again to start over.',
+				description: `${error.sessionNote} Run the item again to start over.`,
 			});
 		}
 		throw explainForbidden(error, `the library "${library.name}"'s site`, true);

@@ -91,6 +91,9 @@ export async function uploadToFolder(
 	}
 	try {
 		const result = await uploadLargeFile({
+			// The transport's retry policy and counters: one policy for every request.
+			retry: transport.policy,
+			stats: transport.stats,
 			createSession: async () =>
 				await transport.request({
 					effect: 'replaceable',
@@ -120,9 +123,9 @@ function uploadError(
 		error instanceof UploadSessionError
 			? error.message
 			: String((error as Error)?.message ?? error);
+	const session = error instanceof UploadSessionError ? ` ${error.sessionNote}` : '';
 	return new NodeOperationError(transport.node, `Uploading "${name}" failed: ${reason}`, {
 		itemIndex,
-		description:
-			'The message was not posted. The upload session was cancelled; run the item again.',
+		description: `The message was not posted.${session}`,
 	});
 }

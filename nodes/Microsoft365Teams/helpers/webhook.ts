@@ -40,6 +40,7 @@ function tokenlessProvider(origin: string): TokenProvider {
 			outlookResource: origin,
 			outlookAppResource: origin,
 			smtpHost: '',
+			smtpPort: 587,
 		},
 		getToken: async () => {
 			throw new Error('A Workflows webhook needs no token');

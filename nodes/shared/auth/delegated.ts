@@ -18,6 +18,24 @@ import { registerSecret } from '../redact';
 import { explainAuthError } from './aadsts';
 import type { TokenProvider } from './types';
 
+/**
+ * A credential saved by version 0.1.0 has a field named `resource` (its token data may carry one
+ * too): n8n sends it to the login service as an RFC 8707 `resource` parameter on every sign-in and
+ * token refresh, and Microsoft's v2.0 endpoints refuse it (AADSTS901002). Such a credential is
+ * refused before any request, with what to do.
+ */
+function legacyResource(credentials: {
+	resource?: unknown;
+	oauthTokenData?: { resource?: unknown };
+}): unknown {
+	return credentials.resource ?? credentials.oauthTokenData?.resource;
+}
+
+const LEGACY_MESSAGE =
+	'This Microsoft 365 Delegated OAuth2 credential was saved by n8n-nodes-m365 0.1.0 and cannot sign in: create a new one';
+const LEGACY_DESCRIPTION =
+	"It stores a field named \"resource\", which n8n sends to Microsoft's sign-in as a \"resource\" parameter, and Microsoft refuses it (AADSTS901002: The 'resource' request parameter is not supported). n8n keeps that value with the stored token, so editing this credential does not remove it. Create a new Microsoft 365 Delegated OAuth2 credential (same Tenant, Client ID and Client Secret; choose \"Sign In For\"), click \"Connect my account\", select it in your nodes, then delete the old one.";
+
 export const DELEGATED_CREDENTIAL = 'microsoft365OAuth2Api';
 
 /** What the providers need from an n8n execution context. */
@@ -36,6 +54,8 @@ interface OAuthTokenData {
 	expires_in?: number | string;
 	/** Set by n8n when it stored the token (ms since epoch, as a string). */
 	n8n_expires_at?: number | string;
+	/** Kept by n8n from a credential property named `resource` (0.1.0). */
+	resource?: unknown;
 }
 
 /** Refresh this long before n8n's recorded expiry. */
@@ -53,6 +73,7 @@ export async function createDelegatedTokenProvider(
 	const node = ctx.getNode();
 	const credentials = (await ctx.getCredentials(credentialType)) as DelegatedFields & {
 		oauthTokenData?: OAuthTokenData;
+		resource?: unknown;
 	};
 	let endpoints: CloudEndpoints;
 	let tenant: string;
@@ -65,7 +86,9 @@ export async function createDelegatedTokenProvider(
 	// Custom clouds may set a resource without a trailing slash; the derived values are what
 	// n8n signed in with.
 	const derived = delegatedSettings(credentials);
-	const resource = credentials.resource === 'outlook' ? 'outlook' : 'graph';
+	const legacy = legacyResource(credentials);
+	if (legacy !== undefined) throw new NodeOperationError(node, LEGACY_MESSAGE, { description: LEGACY_DESCRIPTION });
+	const resource = credentials.signInFor === 'outlook' ? 'outlook' : 'graph';
 	let tokenData: OAuthTokenData = credentials.oauthTokenData ?? {};
 	let refreshing: Promise<string> | undefined;
 
@@ -106,8 +129,8 @@ export async function createDelegatedTokenProvider(
 				throw new NodeOperationError(
 					node,
 					resource === 'outlook'
-						? 'This credential signs in for Outlook (IMAP, POP, SMTP): Graph operations need a Microsoft 365 (Delegated OAuth2) credential with Resource "Microsoft Graph"'
-						: 'This credential signs in for Microsoft Graph: IMAP, POP and SMTP need a Microsoft 365 (Delegated OAuth2) credential with Resource "Outlook Legacy Protocols"',
+						? 'This credential signs in for Outlook (IMAP, POP, SMTP): Graph operations need a Microsoft 365 (Delegated OAuth2) credential with Sign In For "Microsoft Graph"'
+						: 'This credential signs in for Microsoft Graph: IMAP, POP and SMTP need a Microsoft 365 (Delegated OAuth2) credential with Sign In For "Outlook Legacy Protocols"',
 				);
 			}
 			const at = expiresAt(tokenData);

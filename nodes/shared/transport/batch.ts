@@ -59,6 +59,14 @@ export interface BatchOptions {
 	concurrency?: number;
 	/** n8n item index of items[0]; item i's errors name `itemIndexOffset + i` (default: no item index). */
 	itemIndexOffset?: number;
+	/**
+	 * Run each batch's members one after another (Graph's "serial" dependsOn pattern: each member
+	 * depends on the one before), for members that must not run at once (Exchange's 4 concurrent
+	 * requests per mailbox) but do not depend on each other's outcome: a member Graph did not run
+	 * because the one before it failed (424) is sent again, chained anew, in the next round.
+	 * Items must then declare no `dependsOn` of their own.
+	 */
+	serial?: boolean;
 	signal?: AbortSignal;
 }
 
@@ -167,9 +175,10 @@ export async function runBatch(
 	const runOne = async (batch: number[]) => {
 		let pending = batch;
 		const started = Date.now();
-		for (let attempt = 1; pending.length > 0; attempt++) {
+		const throttles = new Map<number, number>();
+		for (let round = 1; pending.length > 0; round++) {
 			const inBatch = new Set(pending);
-			const requests = pending.map((i) => {
+			const requests = pending.map((i, position) => {
 				const item = items[i];
 				const headers = { ...(item.headers ?? {}) };
 				if (
@@ -177,7 +186,11 @@ export async function runBatch(
 					!Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')
 				)
 					headers['Content-Type'] = 'application/json';
-				const dependsOn = (item.dependsOn ?? []).filter((d) => inBatch.has(d)).map(String);
+				const dependsOn = options.serial
+					? position > 0
+						? [String(pending[position - 1])]
+						: []
+					: (item.dependsOn ?? []).filter((d) => inBatch.has(d)).map(String);
 				return {
 					id: String(i),
 					method: item.method,
@@ -228,7 +241,7 @@ export async function runBatch(
 								message: `Graph's $batch answer has no response for member ${i}.`,
 							},
 						},
-						{ attempts: attempt },
+						{ attempts: round },
 					);
 					continue;
 				}
@@ -242,33 +255,56 @@ export async function runBatch(
 					results[i] = { ok: true, status: answer.status, headers, body: answer.body };
 				}
 			}
-			// A 424 (failed dependency) whose dependency is being retried is retried with it.
+			// Attempts count per member: each member may be throttled `maxAttempts` times, whatever
+			// happens to the others (in a serial batch a throttled member holds up those after it).
+			const throttled = [...retry];
+			let worst = 0;
+			for (const i of throttled) {
+				throttles.set(i, (throttles.get(i) ?? 0) + 1);
+				worst = Math.max(worst, throttles.get(i)!);
+			}
+			// A 424 (failed dependency) whose dependency is being retried is retried with it. In a
+			// serial batch a 424 only means "not run because a member before it failed or waits":
+			// it runs in a later round and is never counted as an attempt.
 			const retrySet = new Set(retry);
+			const unrun: number[] = [];
 			for (const i of pending) {
 				const answer = byId.get(String(i));
 				if (!answer || results[i] || retrySet.has(i)) continue;
-				const waitsOnRetry =
-					answer.status === 424 && (items[i].dependsOn ?? []).some((d) => retrySet.has(d));
-				if (waitsOnRetry) {
+				if (answer.status === 424 && options.serial && i !== pending[0]) {
+					unrun.push(i);
+				} else if (
+					answer.status === 424 &&
+					(items[i].dependsOn ?? []).some((d) => retrySet.has(d))
+				) {
 					retry.push(i);
 					retrySet.add(i);
 				} else {
-					fail(i, answer.status, answer.headers, answer.body, { attempts: attempt });
+					fail(i, answer.status, answer.headers, answer.body, { attempts: round });
 				}
 			}
-			if (retry.length === 0) return;
-			const decision = decideWait(transport.policy, attempt, started, longestRetryAfter);
+			if (throttled.length === 0) {
+				if (unrun.length === 0) return;
+				pending = unrun;
+				continue;
+			}
+			const decision = decideWait(transport.policy, worst, started, longestRetryAfter);
 			if (!decision.retry) {
 				for (const i of retry) {
+					if (unrun.includes(i)) continue;
 					const answer = byId.get(String(i))!;
 					fail(i, answer.status, answer.headers, answer.body, {
-						attempts: attempt,
+						attempts: throttles.get(i) ?? round,
 						stoppedBecause: decision.reason,
 						retryAfterMs: decision.retryAfterMs,
 					});
 				}
-				return;
+				if (unrun.length === 0) return;
+				pending = unrun;
+				continue;
 			}
+			// The members not run wait with the throttled ones and go again in the same round.
+			retry.push(...unrun);
 			recordWait(transport.stats, decision);
 			const cancelled = await sleep(
 				decision.waitMs * transport.policy.waitScale,

@@ -12,7 +12,6 @@ import type { GraphTransport } from '../../../shared/transport';
 import { attachmentProperties, collectAttachments } from '../../helpers/attachments';
 import { sendBulk } from '../../helpers/bulk';
 import { composeMessage, summary } from '../../helpers/compose';
-import { inputError } from '../../helpers/errors';
 import { prepareGraphSend, sendWithDraft, type PreparedSend } from '../../helpers/graph-send';
 import { resolveMailbox } from '../../helpers/mailbox';
 import { sendSmtp, type SmtpJob } from '../../helpers/smtp';
@@ -55,20 +54,11 @@ const properties: INodeProperties[] = [
 		default: 'graph',
 	},
 	{
-		displayName: 'SMTP Host',
-		name: 'smtpHost',
-		type: 'string',
-		default: 'smtp.office365.com',
-		description:
-			"SMTP submission host (the credential's cloud: smtp.office365.com for the global cloud)",
-		displayOptions: { show: { sendVia: ['smtp'] } },
-	},
-	{
-		displayName: 'SMTP Port',
-		name: 'smtpPort',
-		type: 'number',
-		default: 587,
-		description: 'SMTP port: 587 with STARTTLS (Exchange Online), or 465 for implicit TLS',
+		displayName:
+			"Sent to the credential's cloud's SMTP submission endpoint (smtp.office365.com:587 with STARTTLS for Global; a Custom cloud's SMTP Endpoint): the token never goes to a host a workflow names.",
+		name: 'smtpNotice',
+		type: 'notice',
+		default: '',
 		displayOptions: { show: { sendVia: ['smtp'] } },
 	},
 	{
@@ -306,26 +296,16 @@ export async function executeMany(
 	if (!transport) return results as (ItemResult | Error)[];
 	const smtpJobs = prepared.filter((p) => p.via === 'smtp');
 	if (smtpJobs.length) {
-		const host =
-			String(this.getNodeParameter('smtpHost', smtpJobs[0].smtp!.itemIndex, '')).trim() ||
-			transport.provider.endpoints.smtpHost;
-		const port = Number(this.getNodeParameter('smtpPort', smtpJobs[0].smtp!.itemIndex, 587));
-		if (!Number.isInteger(port) || port < 1 || port > 65535) {
-			const error = inputError(
-				this.getNode(),
-				'SMTP Port',
-				`${port} is not a port: use 587 (STARTTLS) or 465`,
-			);
-			for (const p of smtpJobs) results[p.k] = error;
-		} else {
-			const sent = await sendSmtp(
-				this,
-				transport,
-				smtpJobs.map((p) => p.smtp!),
-				{ host, port },
-			);
-			for (const p of smtpJobs) results[p.k] = sent.get(p.smtp!);
-		}
+		// The token goes only to the credential's cloud's SMTP endpoint, never to a host a
+		// parameter or an item names.
+		const { smtpHost: host, smtpPort: port } = transport.provider.endpoints;
+		const sent = await sendSmtp(
+			this,
+			transport,
+			smtpJobs.map((p) => p.smtp!),
+			{ host, port },
+		);
+		for (const p of smtpJobs) results[p.k] = sent.get(p.smtp!);
 	}
 	const graphJobs = prepared.filter((p) => p.via === 'graph');
 	const options = this.getNodeParameter(
