@@ -291,7 +291,12 @@ export async function runRound(
 	let round: RawRound;
 	if (mode === 'first' && options.firstRun === 'baseline' && !options.fingerprints) {
 		// Nothing to remember per object: Graph hands out a deltaLink for "now" in one request.
-		round = await readRound(transport, PATH[options.kind], { ...query, $deltatoken: 'latest' }, read);
+		round = await readRound(
+			transport,
+			PATH[options.kind],
+			{ ...query, $deltatoken: 'latest' },
+			read,
+		);
 	} else if (mode === 'first' && options.firstRun === 'baseline') {
 		// The baseline: each object's fingerprint, page by page; the objects are not kept.
 		round = await readRound(transport, PATH[options.kind], query, {

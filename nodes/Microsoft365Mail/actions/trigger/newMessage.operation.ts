@@ -228,6 +228,8 @@ export async function poll(this: IPollFunctions): Promise<INodeExecutionData[][]
 			} catch (error) {
 				// Deleted or moved away since the delta page: a later round reports it as removed.
 				if (isNotFound(error)) continue;
+				// The transport's NodeApiError, passed on as it is.
+				// eslint-disable-next-line @n8n/community-nodes/require-node-api-error
 				throw error;
 			}
 		}
