@@ -110,7 +110,7 @@ export class Microsoft365EntraIdTrigger implements INodeType {
 						type: 'boolean',
 						default: true,
 						description:
-							"Whether to keep a short hash of each object in the workflow's static data (about 60 bytes per object): created and updated are told apart exactly, repeated deliveries are dropped, and after an expired delta token only real changes are emitted. Turn off for very large directories.",
+							"Whether to keep a short hash of each object in the workflow's static data (about 50 bytes per object plus 4 per field): created and updated are told apart exactly, repeated deliveries are dropped, and after an expired delta token only real changes are emitted. Turn off for very large directories.",
 					},
 				],
 			},
@@ -147,6 +147,14 @@ export class Microsoft365EntraIdTrigger implements INodeType {
 		const output = await pseudonymiserFor(this);
 		const transport = await getTransport(this);
 		const manual = this.getMode() === 'manual';
+		// The state is read here and written once, at the end, after every round of every kind
+		// succeeded and every record was built (pseudonymised): a failure anywhere leaves the
+		// static data as it was, so the next poll re-reads the same changes. n8n keeps a throwing
+		// poll's in-memory static data mutations for the next poll (legacy static data, n8n-core
+		// PollContext's default resolveNodeStaticData) and writes static data to its database
+		// only when a poll emits; with durable poll cursors a throwing poll's snapshot is
+		// discarded. Written last, the state is right either way; an advance lost to a restart
+		// (a poll that emitted nothing) is re-read, and the fingerprints drop what was emitted.
 		const staticData = this.getWorkflowStaticData('node');
 		const stored = (staticData[STATE_KEY] ?? {}) as TriggerState;
 		const next: TriggerState = { ...stored };
@@ -175,8 +183,9 @@ export class Microsoft365EntraIdTrigger implements INodeType {
 					this.logger.warn(String(c.message), { node: node.name });
 			items.push(...wanted.map((c) => output.apply(c)));
 		}
+		const out = items.length === 0 ? null : [this.helpers.returnJsonArray(items)];
+		// Commit: no await between here and the return.
 		if (!manual) staticData[STATE_KEY] = next;
-		if (items.length === 0) return null;
-		return [this.helpers.returnJsonArray(items)];
+		return out;
 	}
 }

@@ -12,6 +12,17 @@
  * or 410) emit only what changed — including deletions — instead of everything. Without it,
  * created vs. updated is read from `createdDateTime` against the server time of the previous
  * round, and a re-sync emits every object as `resynced`.
+ *
+ * A fingerprint is one 4-character hash per property (positions in `KindState.fields`, an
+ * append-only list of the property names seen), so it works with both shapes of a delta entry:
+ * by default Graph sends every selected property that is set (an omitted one is unset), with
+ * `Prefer: return=minimal` only the changed ones (an omitted one is unchanged). Each property
+ * is compared on its own; the record names the `changedProperties`.
+ *
+ * The first round with fingerprints reads the selected properties page by page and keeps only
+ * the fingerprints (the state itself), not the objects; without fingerprints it is one request
+ * with `$deltatoken=latest`. The state is returned, never written here: the trigger writes it
+ * to the static data after the whole poll succeeded (see Microsoft365EntraIdTrigger.node.ts).
  */
 import { createHash } from 'node:crypto';
 import { NodeApiError, type IDataObject } from 'n8n-workflow';
@@ -34,8 +45,11 @@ export interface KindState {
 	deltaLink?: string;
 	/** Server time (Date header) of the round that gave the deltaLink. */
 	syncedAt?: string;
-	/** Object ID → fingerprint of its selected fields. */
+	/** Object ID → fingerprint of its properties (4 characters per entry of `fields`). */
 	fingerprints?: Record<string, string>;
+	/** Property names of the fingerprint positions (append-only). Absent: fingerprints of the
+	 * earlier format (one hash of the whole object). */
+	fields?: string[];
 	/** Group ID → fingerprint of its member IDs (groups with memberships only). */
 	memberSets?: Record<string, string>;
 }
@@ -49,6 +63,8 @@ export interface RoundOptions {
 	firstRun: 'emitAll' | 'baseline';
 	/** Only the first page when there is no state (a manual "Fetch Test Event"). */
 	sampleOnly?: boolean;
+	/** Ask Graph for changed properties only (`Prefer: return=minimal`). */
+	returnMinimal?: boolean;
 }
 
 export interface RoundResult {
@@ -64,12 +80,88 @@ interface RawRound {
 	fullMembers: Map<string, string[]>;
 	deltaLink?: string;
 	serverTime?: string;
+	/** Entries carry only changed properties (return=minimal was asked for or applied). */
+	minimal: boolean;
 }
 
 const PATH: Record<ObjectKind, string> = { user: '/users/delta', group: '/groups/delta' };
 
 function fingerprint(value: unknown): string {
 	return createHash('sha256').update(JSON.stringify(value)).digest('base64url').slice(0, 12);
+}
+
+/** JSON with object keys sorted, so Graph's property order never looks like a change. */
+function canonical(value: unknown): string {
+	if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+	if (value !== null && typeof value === 'object')
+		return `{${Object.keys(value)
+			.sort()
+			.map((k) => `${JSON.stringify(k)}:${canonical((value as IDataObject)[k])}`)
+			.join(',')}}`;
+	return JSON.stringify(value ?? null);
+}
+
+const HASH_CHARS = 4;
+
+/** 24 bits per property: a changed value matches the old hash with probability 6e-8. */
+function propertyHash(value: unknown): string {
+	return createHash('sha256').update(canonical(value)).digest('base64url').slice(0, HASH_CHARS);
+}
+
+/** The hash of an unset property (absent, or null). */
+const UNSET = propertyHash(null);
+/** A position whose value is not known (never a hash: `?` is not base64url). */
+const UNKNOWN = '?'.repeat(HASH_CHARS);
+/** The fingerprint of an object known from the earlier format: every position unknown. */
+const LEGACY = '!';
+
+/**
+ * Compares one delta entry of an object with its known fingerprint and gives the new one.
+ *
+ * - `shape: 'full'` (Graph's default): the entry lists every selected property that is set;
+ *   an omitted property is unset (so a cleared property is a change, and a property that was
+ *   never set is not).
+ * - `shape: 'minimal'` (`Prefer: return=minimal`): the entry lists only changed properties;
+ *   an omitted property keeps its known value.
+ *
+ * `fields` is the append-only list of property names (positions of the fingerprint); new names
+ * are appended to it. Positions past the end of a fingerprint are unset. `changed` is empty when
+ * no property differs; for an unknown object (no fingerprint) it lists the set properties.
+ */
+export function compareFingerprint(
+	known: string | undefined,
+	entry: IDataObject,
+	fields: string[],
+	shape: 'full' | 'minimal',
+): { fingerprint: string; changed: string[] } {
+	const delivered = new Map<string, unknown>();
+	for (const [key, value] of Object.entries(entry)) {
+		if (key === 'id' || key.includes('@')) continue;
+		delivered.set(key, value);
+		if (!fields.includes(key)) fields.push(key);
+	}
+	const at = (i: number) =>
+		known === LEGACY
+			? UNKNOWN
+			: known !== undefined && known.length >= (i + 1) * HASH_CHARS
+				? known.slice(i * HASH_CHARS, (i + 1) * HASH_CHARS)
+				: UNSET;
+	const parts: string[] = [];
+	const changed: string[] = [];
+	for (let i = 0; i < fields.length; i++) {
+		const name = fields[i];
+		const before = at(i);
+		const now = delivered.has(name)
+			? propertyHash(delivered.get(name))
+			: shape === 'minimal'
+				? before
+				: UNSET;
+		parts.push(now);
+		// An unknown value counts as changed only when the entry names the property.
+		if (now !== before && (before !== UNKNOWN || delivered.has(name))) changed.push(name);
+	}
+	while (parts.length && parts[parts.length - 1] === UNSET) parts.pop();
+	return { fingerprint: parts.join(''), changed };
 }
 
 function withoutAnnotations(object: IDataObject): IDataObject {
@@ -86,17 +178,25 @@ export function isExpiredToken(error: unknown): boolean {
 	return /syncStateNotFound|resyncRequired/i.test(`${code} ${error.message}`);
 }
 
+interface ReadOptions {
+	sampleOnly?: boolean;
+	returnMinimal?: boolean;
+	/** Streams each object to this callback instead of keeping it (a baseline round). */
+	onObject?: (id: string, object: IDataObject) => void;
+}
+
 async function readRound(
 	transport: GraphTransport,
 	start: string,
 	query: Record<string, QueryValue> | undefined,
-	sampleOnly: boolean,
+	options: ReadOptions = {},
 ): Promise<RawRound> {
 	const round: RawRound = {
 		objects: new Map(),
 		removed: new Map(),
 		members: new Map(),
 		fullMembers: new Map(),
+		minimal: options.returnMinimal === true,
 	};
 	let next: string | undefined = start;
 	let first = true;
@@ -105,8 +205,11 @@ async function readRound(
 			effect: 'read',
 			url: next,
 			query: first ? query : undefined,
+			...(options.returnMinimal ? { headers: { Prefer: 'return=minimal' } } : {}),
 		});
 		first = false;
+		if (/return=minimal/i.test(response.headers.get('preference-applied') ?? ''))
+			round.minimal = true;
 		const body = response.body ?? {};
 		for (const object of (body.value as IDataObject[] | undefined) ?? []) {
 			const id = String(object.id);
@@ -117,8 +220,15 @@ async function readRound(
 				continue;
 			}
 			round.removed.delete(id);
-			const merged = { ...(round.objects.get(id) ?? {}), ...withoutAnnotations(object) };
-			round.objects.set(id, merged);
+			if (options.onObject) options.onObject(id, withoutAnnotations(object));
+			// Minimal entries add up; a full entry is the whole object (an omitted property is unset).
+			else
+				round.objects.set(
+					id,
+					round.minimal
+						? { ...(round.objects.get(id) ?? {}), ...withoutAnnotations(object) }
+						: withoutAnnotations(object),
+				);
 			const delta = object['members@delta'] as IDataObject[] | undefined;
 			if (delta) {
 				const perGroup = round.members.get(id) ?? new Map();
@@ -135,7 +245,7 @@ async function readRound(
 		}
 		round.serverTime = response.headers.get('date') ?? round.serverTime;
 		round.deltaLink = body['@odata.deltaLink'] as string | undefined;
-		next = sampleOnly ? undefined : (body['@odata.nextLink'] as string | undefined);
+		next = options.sampleOnly ? undefined : (body['@odata.nextLink'] as string | undefined);
 	}
 	return round;
 }
@@ -150,7 +260,7 @@ function memberSetFingerprint(members: Map<string, { removed: boolean }> | undef
 
 /**
  * One round for users or groups: the changes since `state`, and the new state. A restart after an
- * expired token is reported by a `syncRestarted` record first.
+ * expired token is reported by a `syncRestarted` record first. `state` is not modified.
  */
 export async function runRound(
 	transport: GraphTransport,
@@ -162,7 +272,21 @@ export async function runRound(
 		select.push('createdDateTime');
 	if (options.members) select.push('members');
 	const query: Record<string, QueryValue> = select.length ? { $select: select.join(',') } : {};
+	const read: ReadOptions = { returnMinimal: options.returnMinimal };
 	const changes: IDataObject[] = [];
+
+	// Fingerprints of the earlier format (one hash per object, no `fields`): the objects are
+	// known, their property values are not (LEGACY); one delivered in this round is still compared
+	// with the old hash.
+	const legacy = state.fingerprints !== undefined && state.fields === undefined;
+	const fields = [...(state.fields ?? [])];
+	const fingerprints: Record<string, string> | undefined = options.fingerprints
+		? legacy
+			? Object.fromEntries(Object.keys(state.fingerprints!).map((id) => [id, LEGACY]))
+			: { ...(state.fingerprints ?? {}) }
+		: undefined;
+	const memberSets =
+		options.members && options.fingerprints ? { ...(state.memberSets ?? {}) } : undefined;
 
 	let mode: 'incremental' | 'first' | 'restart' = state.deltaLink ? 'incremental' : 'first';
 	let round: RawRound;
@@ -172,11 +296,19 @@ export async function runRound(
 			transport,
 			PATH[options.kind],
 			{ ...query, $deltatoken: 'latest' },
-			false,
+			read,
 		);
+	} else if (mode === 'first' && options.firstRun === 'baseline') {
+		// The baseline: each object's fingerprint, page by page; the objects are not kept.
+		round = await readRound(transport, PATH[options.kind], query, {
+			...read,
+			onObject: (id, object) => {
+				fingerprints![id] = compareFingerprint(undefined, object, fields, 'full').fingerprint;
+			},
+		});
 	} else if (mode === 'incremental') {
 		try {
-			round = await readRound(transport, state.deltaLink!, undefined, false);
+			round = await readRound(transport, state.deltaLink!, undefined, read);
 		} catch (error) {
 			// The transport's NodeApiError (Graph's message, permission advice), passed on as it is.
 			// eslint-disable-next-line @n8n/community-nodes/require-node-api-error
@@ -193,26 +325,36 @@ export async function runRound(
 						: '; without object fingerprints every object is emitted as "resynced".'
 				}`,
 			});
-			round = await readRound(transport, PATH[options.kind], query, false);
+			round = await readRound(transport, PATH[options.kind], query, read);
 		}
 	} else {
-		round = await readRound(transport, PATH[options.kind], query, options.sampleOnly ?? false);
+		round = await readRound(transport, PATH[options.kind], query, {
+			...read,
+			sampleOnly: options.sampleOnly ?? false,
+		});
 	}
 
-	const fingerprints = options.fingerprints ? { ...(state.fingerprints ?? {}) } : undefined;
-	const memberSets =
-		options.members && options.fingerprints ? { ...(state.memberSets ?? {}) } : undefined;
 	const emitFirst = mode === 'first' && options.firstRun === 'emitAll';
 	const previousSync = state.syncedAt ? Date.parse(state.syncedAt) : undefined;
 	const full = mode !== 'incremental';
+	// A full sync lists every set property even when return=minimal was asked for.
+	const shape = !full && round.minimal ? 'minimal' : 'full';
 
 	for (const [id, object] of round.objects) {
-		const fp = fingerprint(object);
-		const known = fingerprints?.[id];
 		let changeType: ChangeType | undefined;
-		if (mode === 'first') changeType = emitFirst ? 'existing' : undefined;
-		else if (fingerprints)
-			changeType = known === undefined ? 'created' : known !== fp ? 'updated' : undefined;
+		let changed: string[] | undefined;
+		if (fingerprints) {
+			const known = fingerprints[id];
+			const result = compareFingerprint(known, object, fields, shape);
+			changed = result.changed;
+			if (legacy && known === LEGACY && shape === 'full' && state.fingerprints?.[id]) {
+				// The earlier format: one hash of the whole entry.
+				if (fingerprint(object) === state.fingerprints[id]) changed = [];
+			}
+			fingerprints[id] = result.fingerprint;
+			if (mode === 'first') changeType = emitFirst ? 'existing' : undefined;
+			else changeType = known === undefined ? 'created' : changed.length ? 'updated' : undefined;
+		} else if (mode === 'first') changeType = emitFirst ? 'existing' : undefined;
 		else if (mode === 'restart') changeType = 'resynced';
 		else {
 			const created = Date.parse(String(object.createdDateTime ?? ''));
@@ -221,8 +363,13 @@ export async function runRound(
 					? 'created'
 					: 'updated';
 		}
-		if (fingerprints) fingerprints[id] = fp;
-		if (changeType) changes.push({ changeType, objectType: options.kind, ...object });
+		if (changeType)
+			changes.push({
+				changeType,
+				objectType: options.kind,
+				...object,
+				...(changeType === 'updated' && changed ? { changedProperties: changed } : {}),
+			});
 	}
 	for (const [id, reason] of round.removed) {
 		if (fingerprints) delete fingerprints[id];
@@ -248,8 +395,8 @@ export async function runRound(
 		for (const [groupId, members] of round.members) {
 			const setFp = memberSetFingerprint(members);
 			if (mode === 'restart') {
-				const changed = memberSets ? memberSets[groupId] !== setFp : true;
-				if (changed)
+				const changedSet = memberSets ? memberSets[groupId] !== setFp : true;
+				if (changedSet)
 					changes.push({
 						changeType: 'membersResynced',
 						objectType: 'membership',
@@ -282,7 +429,7 @@ export async function runRound(
 		state: {
 			deltaLink: round.deltaLink ?? state.deltaLink,
 			syncedAt: round.serverTime ? new Date(round.serverTime).toISOString() : state.syncedAt,
-			...(fingerprints ? { fingerprints } : {}),
+			...(fingerprints ? { fingerprints, fields } : {}),
 			...(memberSets ? { memberSets } : {}),
 		},
 	};
