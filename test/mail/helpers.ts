@@ -111,17 +111,20 @@ export async function runMail(
 	extra: Partial<RunNodeOptions> = {},
 ): Promise<RunNodeResult> {
 	const { credentials, credentialsData, authentication } = credentialsOf(auth);
+	const { node: nodeSettings, ...rest } = extra;
 	return await runNode({
 		nodeTypes,
 		credentialTypes,
 		node: {
+			// Node settings (On Error, Retry On Fail); the type, parameters and credentials are these.
+			...(nodeSettings ?? {}),
 			type: TYPE,
 			parameters: { authentication, resource: 'message', ...parameters },
 			credentials,
 		},
 		credentialsData: credentialsData as never,
 		input,
-		...extra,
+		...rest,
 	});
 }
 
