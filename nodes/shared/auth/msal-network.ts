@@ -1,0 +1,85 @@
+/**
+ * msal-node's network module over the package's proxy-aware fetch (../transport/http-client.ts):
+ * msal's own HttpClient calls the global fetch, which ignores HTTPS_PROXY. Same behaviour as
+ * msal-node 7's HttpClient otherwise: GET with msal's timeout (POST without one), the body parsed
+ * as JSON, headers as a plain object, failures as ClientAuthError `network_error` (timeouts:
+ * "Request timeout"). Never puts a request body (secret, assertion) in a message.
+ */
+import {
+	ClientAuthError,
+	ClientAuthErrorCodes,
+	type INetworkModule,
+	type NetworkRequestOptions,
+	type NetworkResponse,
+} from '@azure/msal-node';
+import { describeProxy, proxyFetch, proxyForUrl } from '../transport/http-client';
+import { redact } from '../redact';
+
+function causeOf(error: unknown): string {
+	if (!(error instanceof Error)) return 'unknown';
+	const cause = (error as { cause?: unknown }).cause;
+	const detail = cause instanceof Error ? `: ${cause.message}` : '';
+	return redact(`${error.message}${detail}`);
+}
+
+async function send<T>(
+	method: 'GET' | 'POST',
+	url: string,
+	options?: NetworkRequestOptions,
+	timeout?: number,
+): Promise<NetworkResponse<T>> {
+	const controller = new AbortController();
+	const timer = timeout ? setTimeout(() => controller.abort(), timeout) : undefined;
+	const headers = new Headers();
+	for (const [name, value] of Object.entries(options?.headers ?? {})) headers.append(name, value);
+	let response: Response;
+	try {
+		response = await proxyFetch(url, {
+			method,
+			headers,
+			signal: controller.signal,
+			...(method === 'POST' ? { body: options?.body || '' } : {}),
+		});
+	} catch (error) {
+		if (error instanceof Error && error.name === 'AbortError') {
+			throw new ClientAuthError(ClientAuthErrorCodes.networkError, '', 'Request timeout');
+		}
+		let proxy: string | undefined;
+		try {
+			proxy = proxyForUrl(url);
+		} catch {
+			proxy = undefined;
+		}
+		const via = proxy ? ` (through the proxy ${describeProxy(proxy)})` : '';
+		throw new ClientAuthError(
+			ClientAuthErrorCodes.networkError,
+			'',
+			`Network request failed${via}: ${causeOf(error)}`,
+		);
+	} finally {
+		if (timer) clearTimeout(timer);
+	}
+	try {
+		const out: Record<string, string> = {};
+		response.headers.forEach((value, name) => {
+			out[name] = value;
+		});
+		return { headers: out, body: (await response.json()) as T, status: response.status };
+	} catch (error) {
+		throw new ClientAuthError(
+			ClientAuthErrorCodes.tokenParsingError,
+			'',
+			`Failed to parse response: ${error instanceof Error ? redact(error.message) : 'unknown'}`,
+		);
+	}
+}
+
+/** msal's `system.networkClient` for every application the package builds. */
+export const proxyAwareNetworkClient: INetworkModule = {
+	async sendGetRequestAsync<T>(url: string, options?: NetworkRequestOptions, timeout?: number) {
+		return await send<T>('GET', url, options, timeout);
+	},
+	async sendPostRequestAsync<T>(url: string, options?: NetworkRequestOptions) {
+		return await send<T>('POST', url, options);
+	},
+};
