@@ -15,11 +15,20 @@ import {
 import { describeProxy, proxyFetch, proxyForUrl } from '../transport/http-client';
 import { redact } from '../redact';
 
+/**
+ * "fetch failed: Request was cancelled.: Proxy response (403) !== 200 when HTTP Tunneling": the
+ * messages along the cause chain (duck-typed: undici's errors may come from another realm).
+ */
 function causeOf(error: unknown): string {
-	if (!(error instanceof Error)) return 'unknown';
-	const cause = (error as { cause?: unknown }).cause;
-	const detail = cause instanceof Error ? `: ${cause.message}` : '';
-	return redact(`${error.message}${detail}`);
+	const messages: string[] = [];
+	let current: unknown = error;
+	for (let depth = 0; depth < 4 && typeof current === 'object' && current !== null; depth++) {
+		const message = (current as Error).message;
+		if (typeof message === 'string' && message && !messages.includes(message))
+			messages.push(message);
+		current = (current as { cause?: unknown }).cause;
+	}
+	return messages.length ? redact(messages.join(': ')) : 'unknown';
 }
 
 async function send<T>(
@@ -41,7 +50,7 @@ async function send<T>(
 			...(method === 'POST' ? { body: options?.body || '' } : {}),
 		});
 	} catch (error) {
-		if (error instanceof Error && error.name === 'AbortError') {
+		if ((error as Error)?.name === 'AbortError') {
 			throw new ClientAuthError(ClientAuthErrorCodes.networkError, '', 'Request timeout');
 		}
 		let proxy: string | undefined;

@@ -95,7 +95,11 @@ export function proxyForUrl(target: string | URL, env: Env = process.env): strin
  * what an `https:` request to that host and port would use (HTTPS_PROXY, else ALL_PROXY), else
  * HTTP_PROXY; none when NO_PROXY matches the host (and port).
  */
-export function proxyForSmtp(host: string, port: number, env: Env = process.env): string | undefined {
+export function proxyForSmtp(
+	host: string,
+	port: number,
+	env: Env = process.env,
+): string | undefined {
 	const bracketed = host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
 	let url: URL;
 	try {
