@@ -31,6 +31,24 @@ function causeOf(error: unknown): string {
 	return messages.length ? redact(messages.join(': ')) : 'unknown';
 }
 
+/** msal's `network_error` for a request that got no response ("Request timeout" when aborted). */
+function networkFailure(error: unknown, url: string): ClientAuthError {
+	if ((error as Error)?.name === 'AbortError')
+		return new ClientAuthError(ClientAuthErrorCodes.networkError, '', 'Request timeout');
+	let proxy: string | undefined;
+	try {
+		proxy = proxyForUrl(url);
+	} catch {
+		proxy = undefined;
+	}
+	const via = proxy ? ` (through the proxy ${describeProxy(proxy)})` : '';
+	return new ClientAuthError(
+		ClientAuthErrorCodes.networkError,
+		'',
+		`Network request failed${via}: ${causeOf(error)}`,
+	);
+}
+
 async function send<T>(
 	method: 'GET' | 'POST',
 	url: string,
@@ -41,7 +59,9 @@ async function send<T>(
 	const timer = timeout ? setTimeout(() => controller.abort(), timeout) : undefined;
 	const headers = new Headers();
 	for (const [name, value] of Object.entries(options?.headers ?? {})) headers.append(name, value);
-	let response: Response;
+	// msal expects its own errors; they are thrown outside the catch blocks.
+	let failure: ClientAuthError | undefined;
+	let response: Response | undefined;
 	try {
 		response = await proxyFetch(url, {
 			method,
@@ -50,37 +70,27 @@ async function send<T>(
 			...(method === 'POST' ? { body: options?.body || '' } : {}),
 		});
 	} catch (error) {
-		if ((error as Error)?.name === 'AbortError') {
-			throw new ClientAuthError(ClientAuthErrorCodes.networkError, '', 'Request timeout');
-		}
-		let proxy: string | undefined;
-		try {
-			proxy = proxyForUrl(url);
-		} catch {
-			proxy = undefined;
-		}
-		const via = proxy ? ` (through the proxy ${describeProxy(proxy)})` : '';
-		throw new ClientAuthError(
-			ClientAuthErrorCodes.networkError,
-			'',
-			`Network request failed${via}: ${causeOf(error)}`,
-		);
+		failure = networkFailure(error, url);
 	} finally {
 		if (timer) clearTimeout(timer);
 	}
+	if (failure || !response) throw failure;
+	let result: NetworkResponse<T> | undefined;
 	try {
 		const out: Record<string, string> = {};
 		response.headers.forEach((value, name) => {
 			out[name] = value;
 		});
-		return { headers: out, body: (await response.json()) as T, status: response.status };
+		result = { headers: out, body: (await response.json()) as T, status: response.status };
 	} catch (error) {
-		throw new ClientAuthError(
+		failure = new ClientAuthError(
 			ClientAuthErrorCodes.tokenParsingError,
 			'',
-			`Failed to parse response: ${error instanceof Error ? redact(error.message) : 'unknown'}`,
+			`Failed to parse response: ${(error as Error)?.message ? redact((error as Error).message) : 'unknown'}`,
 		);
 	}
+	if (failure || !result) throw failure;
+	return result;
 }
 
 /** msal's `system.networkClient` for every application the package builds. */
