@@ -188,7 +188,8 @@ describe('HTTPS_PROXY: a second n8n reaches Microsoft only through a CONNECT pro
 			const result = await client.testCredential(created[key].id, APP_TYPE, data);
 			expect([key, result.status, result.message]).toEqual([key, 'OK', expect.any(String)]);
 		}
-		expect(proxy.count('login.microsoftonline.com:443')).toBeGreaterThanOrEqual(2);
+		// Tunnels are connections (kept alive and reused), not requests.
+		expect(proxy.count('login.microsoftonline.com:443')).toBeGreaterThanOrEqual(1);
 
 		const cred = (c: { id: string; name: string }) => ({ [APP_TYPE]: { id: c.id, name: c.name } });
 		const execution = await runOnce(
@@ -257,26 +258,33 @@ describe('HTTPS_PROXY: a second n8n reaches Microsoft only through a CONNECT pro
 			transport: 'smtp',
 		});
 
-		// What the emulator received: sign-in and Graph under Microsoft's names, nothing else.
-		const log = await ctx.logSince(mark);
+		// What the emulator received (its admin API, which this test calls, aside): sign-in and
+		// Graph under Microsoft's names, nothing else.
+		const log = (await ctx.logSince(mark)).filter((e) => !e.url.startsWith('/_emulator/'));
 		expect(log.length).toBeGreaterThan(0);
 		expect(log.filter((e) => !MICROSOFT.test(e.host))).toEqual([]);
-		expect(log.filter((e) => /\/oauth2\/v2\.0\/token$/.test(e.url)).length).toBeGreaterThanOrEqual(
-			3,
-		);
+		expect(
+			log.filter((e) => /\/oauth2\/v2\.0\/token$/.test(e.url.split('?')[0])).length,
+		).toBeGreaterThanOrEqual(3);
 		expect(log.some((e) => e.host === 'graph.microsoft.com' && /^\/v1\.0\/users/.test(e.url))).toBe(
 			true,
 		);
-		expect(log.some((e) => e.method === 'POST' && e.url === `/v1.0/users/${ALICE}/sendMail`)).toBe(
-			true,
-		);
+		// The Graph send (a sendMail, possibly inside a $batch).
+		expect(
+			log.some(
+				(e) =>
+					e.method === 'POST' &&
+					e.host === 'graph.microsoft.com' &&
+					/\/sendMail$|\/\$batch$/.test(decodeURIComponent(e.url.split('?')[0])),
+			),
+		).toBe(true);
 		const smtp = (await ctx.admin('GET', 'smtp/messages')).messages.slice(smtpBefore);
 		expect(smtp).toHaveLength(1);
 		expect(smtp[0]).toMatchObject({ user: BOB, rcptTo: [CAROL] });
 
 		// ...and all of it came through the tunnels (n8n had no other way: its DNS points at a
 		// closed port).
-		expect(proxy.count('login.microsoftonline.com:443')).toBeGreaterThanOrEqual(3);
+		expect(proxy.count('login.microsoftonline.com:443')).toBeGreaterThanOrEqual(1);
 		expect(proxy.count('graph.microsoft.com:443')).toBeGreaterThanOrEqual(1);
 		expect(proxy.count('smtp.office365.com:587')).toBe(1);
 		expect([...proxy.tunnels.keys()].sort()).toEqual([
