@@ -16,6 +16,7 @@ import { NodeOperationError, type IDataObject, type IExecuteFunctions } from 'n8
 import { jwtClaims } from '../../shared/auth';
 import { registerSecret, redact } from '../../shared/redact';
 import type { GraphTransport } from '../../shared/transport';
+import { assertSupportedProxy, proxyForSmtp } from '../../shared/transport/http-client';
 import { streamAttachment, type AttachmentSource } from './attachments';
 import { addresses, type GraphMessage, type GraphRecipient } from './compose';
 import type { MailboxTarget } from './mailbox';
@@ -93,7 +94,11 @@ export async function sendSmtp(
 	const mailerFor = (user: string): Transporter => {
 		let mailer = mailers.get(user.toLowerCase());
 		if (!mailer) {
+			// An HTTP CONNECT tunnel through HTTPS_PROXY (else HTTP_PROXY) unless NO_PROXY lists the host.
+			const proxy = proxyForSmtp(settings.host, settings.port);
+			if (proxy) assertSupportedProxy(proxy);
 			mailer = createTransport({
+				...(proxy ? { proxy } : {}),
 				host: settings.host,
 				port: settings.port,
 				secure: settings.port === 465,

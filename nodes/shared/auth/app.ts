@@ -21,6 +21,8 @@ import { CLOUDS } from '../clouds';
 import { explainAuthError } from './aadsts';
 import type { TokenProvider } from './types';
 import { redact } from '../redact';
+import { proxyAwareNetworkClient } from './msal-network';
+import { proxyFetch } from '../transport/http-client';
 
 /** A sign-in (token) error: the message is actionable and redacted. */
 export class M365AuthError extends Error {
@@ -103,7 +105,8 @@ function buildApp(
 	}
 	return new ConfidentialClientApplication({
 		auth,
-		system: options.networkClient ? { networkClient: options.networkClient } : undefined,
+		// HTTPS_PROXY / NO_PROXY as n8n applies them (msal's own client ignores them).
+		system: { networkClient: options.networkClient ?? proxyAwareNetworkClient },
 	});
 }
 
@@ -150,7 +153,7 @@ async function authErrorWithDiscovery(
 	}
 	const url = `${v.endpoints.login}/${encodeURIComponent(v.tenant)}/v2.0/.well-known/openid-configuration`;
 	try {
-		const response = await fetch(url, { headers: { Accept: 'application/json' } });
+		const response = await proxyFetch(url, { headers: { Accept: 'application/json' } });
 		const body = (await response.json()) as Record<string, unknown>;
 		if (typeof body.error_description === 'string') return authErrorFrom({ body });
 	} catch {

@@ -17,7 +17,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
-import { Client, HTTPMessageHandler } from '@microsoft/microsoft-graph-client';
+import { Client } from '@microsoft/microsoft-graph-client';
 import type { INode } from 'n8n-workflow';
 import type { AuthScheme, TokenProvider } from '../auth/types';
 import { graphApiError, networkError, refusedRequestError } from '../errors';
@@ -29,6 +29,7 @@ import {
 	RetryMiddleware,
 	TransportContext,
 } from './middleware';
+import { ProxyAwareHttpMessageHandler } from './http-client';
 import { BatchItem, BatchItemResult, BatchOptions, runBatch } from './batch';
 import { collectAll, getPage, Page, PageOptions, pages, paginate } from './paging';
 import {
@@ -139,7 +140,8 @@ export class GraphTransport {
 			options.random,
 		);
 		this.client = Client.initWithMiddleware({
-			middleware: [this.chain, retry, new HTTPMessageHandler()],
+			// The SDK's HTTPMessageHandler over a fetch that honours HTTPS_PROXY/NO_PROXY as n8n does.
+			middleware: [this.chain, retry, new ProxyAwareHttpMessageHandler()],
 			baseUrl: this.origin,
 			defaultVersion: options.version ?? 'v1.0',
 			customHosts: new Set([base.hostname]),

@@ -33,6 +33,7 @@ import {
 	sleep,
 	type TransportStats,
 } from './retry';
+import { proxyFetch } from './http-client';
 
 /** Graph's fragment unit: every fragment but the last is a multiple of 320 KiB. */
 export const UPLOAD_FRAGMENT_UNIT = 320 * 1024;
@@ -743,7 +744,7 @@ export async function uploadSmall<T>(
 
 const PREAUTH_WRITE_SLICE = 256 * 1024;
 
-/** `PreauthenticatedHttp` over the global fetch: never an Authorization header, no redirects followed. */
+/** `PreauthenticatedHttp` over fetch (with the environment's proxy, ./http-client.ts): never an Authorization header, no redirects followed. */
 export const fetchPreauthenticated: PreauthenticatedHttp = {
 	async request(request) {
 		const headers: Record<string, string> = {};
@@ -778,7 +779,7 @@ export const fetchPreauthenticated: PreauthenticatedHttp = {
 		} else if (payload) {
 			init.body = payload;
 		}
-		const response = await fetch(request.url, init);
+		const response = await proxyFetch(request.url, init);
 		const text = await response.text();
 		let body: unknown = text || undefined;
 		if (text) {
