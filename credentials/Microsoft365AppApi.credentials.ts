@@ -104,7 +104,7 @@ export class Microsoft365AppApi implements ICredentialType {
 			default: '',
 			placeholder: 'reports@contoso.com, @finance.contoso.com',
 			description:
-				'Optional: the only mailboxes and users this credential may read or act as — UPNs or addresses, object IDs, or @domain for a whole domain; separated by commas or line breaks. Enforced by this package before any request. Empty: no restriction.',
+				"Optional: the only users whose own data this credential may read or act on — their mail, calendars, contacts, mailbox settings, Teams chats, OneDrive and OneNote (every Graph path /users/{user}/…, in every node). Directory reads (users, groups, managers, memberships) are not restricted. UPNs or addresses, object IDs (matched as IDs only), or @domain for a whole domain; separated by commas or line breaks. Enforced by this package before any request; Exchange's own scoping (RBAC for Applications) is the server-side half. Empty: no restriction.",
 		},
 	];
 }

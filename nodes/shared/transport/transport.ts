@@ -20,6 +20,7 @@ import { Readable } from 'node:stream';
 import { Client } from '@microsoft/microsoft-graph-client';
 import type { INode } from 'n8n-workflow';
 import type { AuthScheme, TokenProvider } from '../auth/types';
+import { assertMailboxAllowed } from '../credentials/validate';
 import { graphApiError, networkError, refusedRequestError } from '../errors';
 import {
 	AuthMiddleware,
@@ -184,7 +185,31 @@ export class GraphTransport {
 				: `${this.root}${path}`;
 			url = new URL(versioned);
 		}
+		this.assertUserDataAllowed(url.pathname, itemIndex);
 		return withQuery(url.toString(), query);
+	}
+
+	/**
+	 * The app credential's Mailbox Restriction, on every request (and `$batch` member) whose path
+	 * names a user's own data: `/users/{id}/<segment>` for the segments in USER_DATA (mail,
+	 * calendars, contacts, chats, OneDrive, OneNote, …). Directory reads of a user (the user
+	 * object, manager, memberships, direct reports) are not a mailbox and are not restricted.
+	 */
+	private assertUserDataAllowed(pathname: string, itemIndex?: number): void {
+		const restriction = this.provider.mailboxRestriction;
+		if (this.provider.scheme !== 'application' || !restriction) return;
+		const user = userOfDataPath(pathname);
+		if (user === undefined) return;
+		try {
+			assertMailboxAllowed(restriction, user);
+		} catch (error) {
+			throw refusedRequestError(
+				this.node,
+				(error as Error).message,
+				"The credential's Mailbox Restriction lists the only mailboxes and users whose mail, calendars, chats and files this credential may read or act on; nothing was sent.",
+				{ itemIndex },
+			);
+		}
 	}
 
 	/** Sends a Graph request and returns the response; non-2xx statuses throw NodeApiError unless accepted. */
@@ -398,6 +423,67 @@ export class GraphTransport {
 			body: parsed as T,
 			requestId: response.headers.get('request-id') ?? undefined,
 		};
+	}
+}
+
+/**
+ * Segments under `/users/{id}/` that are a user's own data, covered by the Mailbox Restriction:
+ * mail, calendars and scheduling, contacts, mailbox settings, Teams chats, OneDrive, OneNote, To
+ * Do, Outlook settings, presence and online meetings.
+ */
+export const USER_DATA = new Set(
+	[
+		'messages',
+		'mailFolders',
+		'sendMail',
+		'events',
+		'calendar',
+		'calendars',
+		'calendarView',
+		'calendarGroups',
+		'findMeetingTimes',
+		'reminderView',
+		'contacts',
+		'contactFolders',
+		'mailboxSettings',
+		'inferenceClassification',
+		'outlook',
+		'chats',
+		'drive',
+		'drives',
+		'onenote',
+		'todo',
+		'presence',
+		'onlineMeetings',
+		'getMailTips',
+	].map((s) => s.toLowerCase()),
+);
+
+/** The user a Graph path's data belongs to (`/v1.0/users/{id}/messages/...` → id), or undefined. */
+export function userOfDataPath(pathname: string): string | undefined {
+	const segments = pathname.split('/').filter(Boolean);
+	if (/^(v1\.0|beta)$/i.test(segments[0] ?? '')) segments.shift();
+	let user: string | undefined;
+	let rest: string | undefined;
+	const head = segments[0] ?? '';
+	const call = /^users\('(.*)'\)$/i.exec(safeDecode(head));
+	if (call) {
+		user = call[1].replace(/''/g, "'");
+		rest = segments[1];
+	} else if (head.toLowerCase() === 'users' && segments.length >= 3) {
+		user = safeDecode(segments[1]);
+		rest = segments[2];
+	}
+	if (user === undefined || rest === undefined) return undefined;
+	const segment = safeDecode(rest).split(/[(:]/)[0].toLowerCase();
+	return USER_DATA.has(segment) ? user : undefined;
+}
+
+function safeDecode(text: string): string {
+	try {
+		return decodeURIComponent(text);
+	} catch {
+		return text;
 	}
 }
 
