@@ -21,7 +21,7 @@ import { Client } from '@microsoft/microsoft-graph-client';
 import type { INode } from 'n8n-workflow';
 import type { AuthScheme, TokenProvider } from '../auth/types';
 import { assertMailboxAllowed } from '../credentials/validate';
-import { graphApiError, networkError, refusedRequestError } from '../errors';
+import { describeCall, graphApiError, networkError, refusedRequestError } from '../errors';
 import {
 	AuthMiddleware,
 	isStreamBody,
@@ -52,6 +52,8 @@ export interface GraphTransportOptions {
 	retry?: Partial<RetryPolicy>;
 	/** Per-attempt timeout (default 120 s). */
 	timeoutMs?: number;
+	/** A streamed download that delivers no byte for this long ends with an error (default 60 s). */
+	idleTimeoutMs?: number;
 	/** `$batch` requests in flight at once (default 4). */
 	batchConcurrency?: number;
 	/** Random source for backoff jitter (tests). */
@@ -114,6 +116,7 @@ export class GraphTransport {
 	readonly batchConcurrency: number;
 	private readonly chain: AuthMiddleware;
 	private readonly timeoutMs: number;
+	private readonly idleTimeoutMs: number;
 
 	constructor(
 		readonly node: INode,
@@ -131,6 +134,7 @@ export class GraphTransport {
 		this.root = `${this.origin}/${options.version ?? 'v1.0'}`;
 		this.policy = { ...DEFAULT_RETRY_POLICY, ...(options.retry ?? {}) };
 		this.timeoutMs = options.timeoutMs ?? 120_000;
+		this.idleTimeoutMs = options.idleTimeoutMs ?? 60_000;
 		this.batchConcurrency = Math.max(1, options.batchConcurrency ?? 4);
 		this.chain = new AuthMiddleware(provider, this.origin, this.stats, this.timeoutMs);
 		const retry = new RetryMiddleware(
@@ -410,7 +414,11 @@ export class GraphTransport {
 		let parsed: unknown;
 		if (state.responseMode === 'stream') {
 			parsed = response.body
-				? Readable.fromWeb(response.body as import('node:stream/web').ReadableStream)
+				? withIdleTimeout(
+						Readable.fromWeb(response.body as import('node:stream/web').ReadableStream),
+						this.idleTimeoutMs,
+						`${describeCall(state.method, state.url)}`,
+					)
 				: Readable.from([]);
 		} else if (request.responseType === 'buffer') {
 			parsed = state.bodyBuffer ?? Buffer.alloc(0);
@@ -485,6 +493,55 @@ function safeDecode(text: string): string {
 	} catch {
 		return text;
 	}
+}
+
+/**
+ * A download stream that ends with a clear error when no byte arrives for `idleMs` (a stalled
+ * connection would otherwise hold the execution, and the memory of what it read, forever).
+ */
+export function withIdleTimeout(source: Readable, idleMs: number, what: string): Readable {
+	if (!(idleMs > 0)) return source;
+	let timer: NodeJS.Timeout | undefined;
+	const stop = () => clearTimeout(timer);
+	// The clock runs only while the reader wants data and none comes: a slow reader (back
+	// pressure) is not a stalled connection.
+	const arm = () => {
+		stop();
+		timer = setTimeout(() => {
+			out.destroy(
+				Object.assign(
+					new Error(
+						`The download of ${what} stalled: no data for ${Math.round(idleMs / 1000)} s, so it was stopped. Run the item again; if it keeps stalling, check the network path (proxy, firewall).`,
+					),
+					{ code: 'ETIMEDOUT' },
+				),
+			);
+		}, idleMs);
+		timer.unref?.();
+	};
+	const out = new Readable({
+		read() {
+			arm();
+			source.resume();
+		},
+		destroy(error, callback) {
+			stop();
+			source.destroy();
+			callback(error);
+		},
+	});
+	source.on('data', (chunk) => {
+		stop();
+		if (!out.push(chunk)) source.pause();
+		else arm();
+	});
+	source.pause();
+	source.once('end', () => {
+		stop();
+		out.push(null);
+	});
+	source.once('error', (error) => out.destroy(error));
+	return out;
 }
 
 function parseJson(buffer: Buffer | undefined): unknown {
