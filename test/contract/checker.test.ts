@@ -1,9 +1,9 @@
-import csdl from '../../nodes/shared/graph/generated/csdl.json';
+import csdl from './csdl.json';
 import {
 	graphCsdlSource,
 	typeProperties,
 	validateGraphBody,
-} from '../../nodes/shared/graph/contract';
+} from './contract';
 
 function sendMailBody(): Record<string, unknown> {
 	return {

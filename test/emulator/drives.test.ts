@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { validateGraphBody } from '../../nodes/shared/graph/contract';
-import { QuickXorHash } from '../../nodes/shared/transport/upload';
+import { validateGraphBody } from '../contract/contract';
+import { QuickXorHash } from './quickxorhash';
 import { graph, mintToken, useEmulator } from '../helpers/emulator';
 
 const emulator = useEmulator();

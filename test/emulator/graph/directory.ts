@@ -6,8 +6,8 @@
  * `users/delta` and `groups/delta` (`@odata.deltaLink`, `@removed`, `members@delta`,
  * `$deltatoken=latest`, token expiry), with the state in ./directory-store.ts.
  */
-import { permissionsFor } from '../../../nodes/shared/graph/permissions';
-import { typeProperties } from '../../../nodes/shared/graph/contract';
+import { permissionsFor } from '../permissions';
+import { typeProperties } from '../../contract/contract';
 import type { Emulator } from '../emulator';
 import type { EmuResponse } from '../http';
 import { safeDecode } from '../http';

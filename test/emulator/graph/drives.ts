@@ -31,9 +31,9 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { createReadStream, promises as fsp } from 'node:fs';
 import type { Readable } from 'node:stream';
-import { typeProperties } from '../../../nodes/shared/graph/contract';
-import { permissionsFor } from '../../../nodes/shared/graph/permissions';
-import { QuickXorHash } from '../../../nodes/shared/transport/upload';
+import { typeProperties } from '../../contract/contract';
+import { permissionsFor } from '../permissions';
+import { QuickXorHash } from '../quickxorhash';
 import {
 	ConflictBehavior,
 	DriveStore,
