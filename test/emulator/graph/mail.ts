@@ -278,6 +278,19 @@ export class MailService {
 		return max;
 	}
 
+	/**
+	 * Changes properties of a stored message as another client would (e.g. `{ isRead: true }`
+	 * or `{ subject: 'x' }`); the folder's next delta round reports it as updated.
+	 */
+	updateMessage(user: string, id: string, patch: Partial<StoredMessage>): StoredMessage {
+		const box = this.mailbox(user);
+		const message = [...box.folders.values()].map((f) => f.messages.get(id)).find(Boolean);
+		if (!message) throw new Error(`no message ${id} in ${user}'s mailbox`);
+		Object.assign(message, patch);
+		box.touch(message);
+		return message;
+	}
+
 	/** Seeds `count` messages into a folder (tests; oldest first, one second apart). */
 	seed(user: string, count: number, folder = 'inbox', from = 'bob@contoso.onmicrosoft.com'): void {
 		const box = this.mailbox(user);
