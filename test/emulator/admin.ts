@@ -106,6 +106,12 @@ export function registerAdmin(router: Router, emu: Emulator): void {
 			return { status: 404, body: { error: (error as Error).message } };
 		}
 	});
+	// The next `count` upload-session commits answer 409 nameAlreadyExists (drives.conflictOnCommit).
+	router.add('POST', '/_emulator/drives/upload-conflict', async (req) => {
+		const { count = 1 } = await json<{ count?: number }>(req.body);
+		emu.drives.conflictOnCommit = count;
+		return ok({ count });
+	});
 	router.add('GET', '/_emulator/contract-violations', () =>
 		ok({ violations: emu.contractViolations }),
 	);
