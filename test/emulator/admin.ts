@@ -112,6 +112,30 @@ export function registerAdmin(router: Router, emu: Emulator): void {
 		emu.drives.conflictOnCommit = count;
 		return ok({ count });
 	});
+	// Teams per-channel posting limits (ChannelPostLimiter): lower them, move the clock, reset.
+	router.add('POST', '/_emulator/teams/limits', async (req) => {
+		const body = await json<{
+			perSecond?: number;
+			perDay?: number;
+			advanceMs?: number;
+			reset?: boolean;
+			defaults?: boolean;
+		}>(req.body);
+		const limiter = emu.teams.channelLimiter;
+		if (body.defaults) limiter.limits = { perSecond: 4, perDay: 3000 };
+		if (body.perSecond !== undefined) limiter.limits.perSecond = body.perSecond;
+		if (body.perDay !== undefined) limiter.limits.perDay = body.perDay;
+		if (body.advanceMs) limiter.offsetMs += body.advanceMs;
+		if (body.reset) limiter.reset();
+		return ok({ limits: limiter.limits, offsetMs: limiter.offsetMs, refused: limiter.refused });
+	});
+	router.add('GET', '/_emulator/teams/limits', () =>
+		ok({
+			limits: emu.teams.channelLimiter.limits,
+			offsetMs: emu.teams.channelLimiter.offsetMs,
+			refused: emu.teams.channelLimiter.refused,
+		}),
+	);
 	router.add('GET', '/_emulator/contract-violations', () =>
 		ok({ violations: emu.contractViolations }),
 	);
