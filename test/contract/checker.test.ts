@@ -1,9 +1,5 @@
 import csdl from './csdl.json';
-import {
-	graphCsdlSource,
-	typeProperties,
-	validateGraphBody,
-} from './contract';
+import { graphCsdlSource, typeProperties, validateGraphBody } from './contract';
 
 function sendMailBody(): Record<string, unknown> {
 	return {

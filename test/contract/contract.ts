@@ -688,9 +688,7 @@ export function validateGraphBody(
 	if (!target.startsWith('Edm.')) {
 		typeRef = qualifyTypeName(target);
 		if (!typeRecord(typeRef)) {
-			throw new Error(
-				`Graph type "${target}" is not in the extract (test/contract/csdl.json)`,
-			);
+			throw new Error(`Graph type "${target}" is not in the extract (test/contract/csdl.json)`);
 		}
 	}
 	if (element === undefined) {
