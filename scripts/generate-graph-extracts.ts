@@ -1,6 +1,10 @@
 /**
- * Generates the committed Microsoft Graph extracts under nodes/shared/graph/generated/ from the
- * reference data in ../shared/graph (Microsoft's permissions catalogue and the v1.0 CSDL).
+ * Generates the committed Microsoft Graph extracts from the reference data in ../shared/graph
+ * (Microsoft's permissions catalogue and the v1.0 CSDL):
+ *   nodes/shared/graph/generated/{permissions,csdl}.json  (the package's copies)
+ *   test/contract/csdl.json                               (the tests' CSDL contract checker)
+ *   test/emulator/data/permissions.json                   (the emulator's own catalogue)
+ * Tests and the emulator read only the committed copies under test/, never ../shared.
  *
  *   npm run generate:graph                     # reads ../shared/graph (relative to the repo root)
  *   npx tsx scripts/generate-graph-extracts.ts <dir>
@@ -675,9 +679,13 @@ function main(): void {
 		if (!existsSync(f)) throw new Error(`Source file not found: ${f}`);
 	}
 
+	const permissions = buildPermissions(permissionsSource);
+	const csdl = buildCsdl(csdlSource);
 	const outputs = [
-		{ file: join(outDir, 'permissions.json'), ...buildPermissions(permissionsSource) },
-		{ file: join(outDir, 'csdl.json'), ...buildCsdl(csdlSource) },
+		{ file: join(outDir, 'permissions.json'), ...permissions },
+		{ file: join(outDir, 'csdl.json'), ...csdl },
+		{ file: join(repoRoot, 'test', 'contract', 'csdl.json'), ...csdl },
+		{ file: join(repoRoot, 'test', 'emulator', 'data', 'permissions.json'), ...permissions },
 	];
 	let stale = false;
 	for (const { file, json, stats } of outputs) {

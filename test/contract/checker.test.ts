@@ -1,9 +1,5 @@
-import csdl from '../../nodes/shared/graph/generated/csdl.json';
-import {
-	graphCsdlSource,
-	typeProperties,
-	validateGraphBody,
-} from '../../nodes/shared/graph/contract';
+import csdl from './csdl.json';
+import { graphCsdlSource, typeProperties, validateGraphBody } from './contract';
 
 function sendMailBody(): Record<string, unknown> {
 	return {

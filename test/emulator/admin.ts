@@ -5,6 +5,7 @@
 import type { Emulator } from './emulator';
 import { EmuResponse, readBody, Router } from './http';
 import { thumbprintSha1 } from './tls';
+import { directoryStore } from './graph/directory';
 import { createHash } from 'node:crypto';
 
 async function json<T>(body: Parameters<typeof readBody>[0]): Promise<T> {
@@ -66,6 +67,75 @@ export function registerAdmin(router: Router, emu: Emulator): void {
 		if (!target) return { status: 404, body: { error: 'no such tenant' } };
 		return ok({ added: target.seedUsers(count).length, total: target.users.length });
 	});
+	// Changes made "by an admin" (another client) for delta tests: the next delta round reports
+	// them, with only these properties under `Prefer: return=minimal`.
+	router.add('PATCH', '/_emulator/users/:user', async (req, params) => {
+		const patch = await json<Record<string, unknown>>(req.body);
+		const tenant = emu.directory.findTenant(req.query.get('tenant') ?? '') ?? emu.directory.home;
+		try {
+			const user = directoryStore(emu).updateUser(tenant, decodeURIComponent(params.user), patch);
+			return ok({ id: user.id });
+		} catch (error) {
+			return { status: 404, body: { error: (error as Error).message } };
+		}
+	});
+	router.add('PATCH', '/_emulator/groups/:group', async (req, params) => {
+		const patch = await json<Record<string, unknown>>(req.body);
+		const tenant = emu.directory.findTenant(req.query.get('tenant') ?? '') ?? emu.directory.home;
+		try {
+			const group = directoryStore(emu).updateGroup(
+				tenant,
+				decodeURIComponent(params.group),
+				patch,
+			);
+			return ok({ id: group.id });
+		} catch (error) {
+			return { status: 404, body: { error: (error as Error).message } };
+		}
+	});
+	router.add('PATCH', '/_emulator/mail/messages/:id', async (req, params) => {
+		const patch = await json<Record<string, unknown>>(req.body);
+		try {
+			const m = emu.mail.updateMessage(
+				req.query.get('user') ?? '',
+				decodeURIComponent(params.id),
+				patch,
+			);
+			return ok({ id: m.id });
+		} catch (error) {
+			return { status: 404, body: { error: (error as Error).message } };
+		}
+	});
+	// The next `count` upload-session commits answer 409 nameAlreadyExists (drives.conflictOnCommit).
+	router.add('POST', '/_emulator/drives/upload-conflict', async (req) => {
+		const { count = 1 } = await json<{ count?: number }>(req.body);
+		emu.drives.conflictOnCommit = count;
+		return ok({ count });
+	});
+	// Teams per-channel posting limits (ChannelPostLimiter): lower them, move the clock, reset.
+	router.add('POST', '/_emulator/teams/limits', async (req) => {
+		const body = await json<{
+			perSecond?: number;
+			perDay?: number;
+			advanceMs?: number;
+			reset?: boolean;
+			defaults?: boolean;
+		}>(req.body);
+		const limiter = emu.teams.channelLimiter;
+		if (body.defaults) limiter.limits = { perSecond: 4, perDay: 3000 };
+		if (body.perSecond !== undefined) limiter.limits.perSecond = body.perSecond;
+		if (body.perDay !== undefined) limiter.limits.perDay = body.perDay;
+		if (body.advanceMs) limiter.offsetMs += body.advanceMs;
+		if (body.reset) limiter.reset();
+		return ok({ limits: limiter.limits, offsetMs: limiter.offsetMs, refused: limiter.refused });
+	});
+	router.add('GET', '/_emulator/teams/limits', () =>
+		ok({
+			limits: emu.teams.channelLimiter.limits,
+			offsetMs: emu.teams.channelLimiter.offsetMs,
+			refused: emu.teams.channelLimiter.refused,
+		}),
+	);
 	router.add('GET', '/_emulator/contract-violations', () =>
 		ok({ violations: emu.contractViolations }),
 	);

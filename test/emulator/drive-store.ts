@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { Transform } from 'node:stream';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { QuickXorHash } from '../../nodes/shared/transport/upload';
+import { QuickXorHash } from './quickxorhash';
 import { GraphError } from './graph/service';
 import type { ColumnFixture, Directory, DriveFixture, SiteFixture, Tenant } from './tenant';
 

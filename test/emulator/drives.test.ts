@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { validateGraphBody } from '../../nodes/shared/graph/contract';
-import { QuickXorHash } from '../../nodes/shared/transport/upload';
+import { validateGraphBody } from '../contract/contract';
+import { QuickXorHash } from './quickxorhash';
 import { graph, mintToken, useEmulator } from '../helpers/emulator';
 
 const emulator = useEmulator();
@@ -285,6 +285,76 @@ describe('folders and simple uploads', () => {
 });
 
 describe('upload sessions', () => {
+	// https://learn.microsoft.com/en-us/graph/api/driveitem-createuploadsession ("Handling upload
+	// conflicts", "Handle upload errors"): a conflict that arose during the session is a 409 on the
+	// last byte range; the session is kept until it expires and can be committed explicitly.
+	test('409 on the final fragment when the name was taken meanwhile (fail); session kept; explicit commit', async () => {
+		const data = bytes(2 * KIB320 + 10, 7);
+		const created = await session('/conflicts/report.bin', 'fail');
+		const url: string = created.body.uploadUrl;
+		expect((await fragment(url, data.subarray(0, KIB320), 0, data.length)).status).toBe(202);
+		// someone else creates the same name during the upload
+		const other = await put(
+			`${emulator().graphUrl}/drives/${reportsDrive}/root:/conflicts/report.bin:/content`,
+			Buffer.from('other'),
+			{ Authorization: `Bearer ${token}` },
+		);
+		expect(other.status).toBe(201);
+		const last = await fragment(url, data.subarray(KIB320), KIB320, data.length);
+		expectError(last, 409, 'nameAlreadyExists');
+		expect(last.body.error.message).toMatch(
+			/^Another file exists with the same name as the uploaded session/,
+		);
+		expect(emulator().drives.hash(reportsDrive, '/conflicts/report.bin')).toBe(
+			createHash('sha256').update('other').digest('hex'),
+		);
+		// the session is preserved: all bytes received, nothing left to send
+		const status = await fetch(url);
+		expect(status.status).toBe(200);
+		expect(((await status.json()) as any).nextExpectedRanges).toEqual([]);
+		// sending the last range again is a 416 (already received)
+		expect((await fragment(url, data.subarray(KIB320), KIB320, data.length)).status).toBe(416);
+		// explicit commit under another name
+		const commit = await graph(
+			emulator(),
+			'PUT',
+			`/drives/${reportsDrive}/root:/conflicts:`,
+			token,
+			{
+				name: 'report (2).bin',
+				'@microsoft.graph.conflictBehavior': 'fail',
+				'@microsoft.graph.sourceUrl': url,
+			},
+		);
+		expect(commit.status).toBe(201);
+		expect(commit.body).toMatchObject({ name: 'report (2).bin', size: data.length });
+		expect(emulator().drives.hash(reportsDrive, '/conflicts/report (2).bin')).toBe(
+			createHash('sha256').update(data).digest('hex'),
+		);
+		expect((await fetch(url)).status).toBe(404);
+	});
+
+	test('injected: drives.conflictOnCommit makes the next commit a 409; the session can then be cancelled', async () => {
+		const data = bytes(KIB320, 9);
+		const created = await session('/conflicts/injected.bin', 'replace');
+		const url: string = created.body.uploadUrl;
+		emulator().drives.conflictOnCommit = 1;
+		const last = await fragment(url, data, 0, data.length);
+		expectError(last, 409, 'nameAlreadyExists');
+		expect(emulator().drives.conflictOnCommit).toBe(0);
+		expect(emulator().drives.item(reportsDrive, '/conflicts/injected.bin')).toBeUndefined();
+		expect((await fetch(url, { method: 'DELETE' })).status).toBe(204);
+		expect((await fetch(url)).status).toBe(404);
+		// over the admin API
+		const set = await fetch(`${emulator().url}/_emulator/drives/upload-conflict`, {
+			method: 'POST',
+			body: JSON.stringify({ count: 2 }),
+		});
+		expect(set.status).toBe(200);
+		expect(emulator().drives.conflictOnCommit).toBe(2);
+		emulator().drives.conflictOnCommit = 0;
+	});
+
 	test('a session: fragments of 320 KiB multiples, 202 then 201, status, bytes and hashes', async () => {
 		const data = bytes(3 * KIB320 + 1000);
 		const created = await session('/sessions/a.bin', 'fail');

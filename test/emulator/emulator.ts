@@ -8,7 +8,7 @@ import { Readable, Transform } from 'node:stream';
 import type { AddressInfo, Socket } from 'node:net';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { validateGraphBody } from '../../nodes/shared/graph/contract';
+import { validateGraphBody } from '../contract/contract';
 import {
 	EmuRequest,
 	EmuResponse,

@@ -243,22 +243,25 @@ describe('users: query options and paging', () => {
 });
 
 describe('JSON batching', () => {
-	test('20 members with a dependsOn chain and a failing member: dependants get 424', async () => {
+	// https://learn.microsoft.com/en-us/graph/json-batching and the known issue "Request
+	// dependencies are limited" (https://learn.microsoft.com/en-us/graph/known-issues): parallel,
+	// serial, or all on the same request; each request depends on one other at most.
+	const userUrl = (i: number) => `/users/${i % 2 ? 'alice' : 'bob'}@${DOMAIN}?$select=id`;
+	const MISSING = '/users/nobody@contoso.onmicrosoft.com';
+
+	test('serial: 20 members, each on the previous; after a failing member, dependants get 424', async () => {
 		const emu = emulator();
 		const token = mintToken(emu, { roles: ['User.Read.All'] });
 		const requests = [];
 		for (let i = 1; i <= 20; i++) {
-			const url =
-				i === 5
-					? '/users/nobody@contoso.onmicrosoft.com'
-					: `/users/${i % 2 ? 'alice' : 'bob'}@${DOMAIN}?$select=id`;
 			requests.push({
 				id: String(i),
 				method: 'GET',
-				url,
-				...(i > 1 && i <= 8 ? { dependsOn: [String(i - 1)] } : {}),
+				url: i === 5 ? MISSING : userUrl(i),
+				...(i > 1 ? { dependsOn: [String(i - 1)] } : {}),
 			});
 		}
+		const mark = emu.mark();
 		const call = await graph(emu, 'POST', '/$batch', token, { requests });
 		expect(call.status).toBe(200);
 		const byId = new Map<string, { status: number; body: any }>(
@@ -267,11 +270,78 @@ describe('JSON batching', () => {
 		expect(byId.size).toBe(20);
 		for (let i = 1; i <= 4; i++) expect(byId.get(String(i))!.status).toBe(200);
 		expect(byId.get('5')!.status).toBe(404);
-		for (let i = 6; i <= 8; i++) {
+		for (let i = 6; i <= 20; i++) {
 			expect(byId.get(String(i))!.status).toBe(424);
 			expect(byId.get(String(i))!.body.error.code).toBe('FailedDependency');
 		}
-		for (let i = 9; i <= 20; i++) expect(byId.get(String(i))!.status).toBe(200);
+		// members 1-5 ran, one after another, in order
+		const members = emu.since(mark).filter((e) => e.url !== '/v1.0/$batch');
+		expect(members.map((e) => e.url)).toEqual(requests.slice(0, 5).map((r) => `/v1.0${r.url}`));
+	});
+
+	test('parallel: no dependsOn at all', async () => {
+		const emu = emulator();
+		const token = mintToken(emu, { roles: ['User.Read.All'] });
+		const requests = Array.from({ length: 20 }, (_, i) => ({
+			id: String(i + 1),
+			method: 'GET',
+			url: i === 4 ? MISSING : userUrl(i),
+		}));
+		const call = await graph(emu, 'POST', '/$batch', token, { requests });
+		expect(call.status).toBe(200);
+		const statuses = new Map(call.body.responses.map((r: any) => [r.id, r.status]));
+		expect(statuses.get('5')).toBe(404);
+		expect([...statuses.values()].filter((s) => s === 200)).toHaveLength(19);
+	});
+
+	test('same: every dependant on the one request (others without dependsOn)', async () => {
+		const emu = emulator();
+		const token = mintToken(emu, { roles: ['User.Read.All'] });
+		const requests = [
+			{ id: 'a', method: 'GET', url: userUrl(1), dependsOn: ['root'] },
+			{ id: 'root', method: 'GET', url: userUrl(2) },
+			{ id: 'b', method: 'GET', url: userUrl(3), dependsOn: ['root'] },
+			{ id: 'c', method: 'GET', url: userUrl(4) },
+		];
+		const mark = emu.mark();
+		const call = await graph(emu, 'POST', '/$batch', token, { requests });
+		expect(call.status).toBe(200);
+		expect(call.body.responses.map((r: any) => r.status)).toEqual([200, 200, 200, 200]);
+		const order = emu
+			.since(mark)
+			.filter((e) => e.url !== '/v1.0/$batch')
+			.map((e) => e.url);
+		expect(order[0]).toBe(`/v1.0${userUrl(2)}`);
+		// a failing common dependency fails every dependant
+		requests[1].url = MISSING;
+		const failed = await graph(emu, 'POST', '/$batch', token, { requests });
+		const byId = new Map(failed.body.responses.map((r: any) => [r.id, r.status]));
+		expect(Object.fromEntries(byId)).toEqual({ root: 404, a: 424, b: 424, c: 200 });
+	});
+
+	test.each([
+		[
+			'two separate chains',
+			[{ id: '1' }, { id: '2', dependsOn: ['1'] }, { id: '3' }, { id: '4', dependsOn: ['3'] }],
+		],
+		[
+			'a chain that stops half way (some serial, some parallel)',
+			[{ id: '1' }, { id: '2', dependsOn: ['1'] }, { id: '3', dependsOn: ['2'] }, { id: '4' }],
+		],
+		['a request on two others', [{ id: '1' }, { id: '2' }, { id: '3', dependsOn: ['1', '2'] }]],
+		['a request on itself', [{ id: '1', dependsOn: ['1'] }, { id: '2' }]],
+	])('refused: %s (400 BadRequest naming the rule)', async (_, shape) => {
+		const emu = emulator();
+		const token = mintToken(emu, { roles: ['User.Read.All'] });
+		const requests = shape.map((r, i) => ({ ...r, method: 'GET', url: userUrl(i) }));
+		const mark = emu.mark();
+		const call = await graph(emu, 'POST', '/$batch', token, { requests });
+		expectGraphError(call, 400, 'BadRequest');
+		expect(call.body.error.message).toMatch(
+			/^Batch should be either fully sequential or fully parallel/,
+		);
+		// no member ran
+		expect(emu.since(mark).filter((e) => e.url !== '/v1.0/$batch')).toEqual([]);
 	});
 
 	test('more than 20 members are refused', async () => {
@@ -285,6 +355,18 @@ describe('JSON batching', () => {
 			requests,
 		});
 		expectGraphError(call, 400, 'BadRequest');
+		expect(call.body.error.message).toMatch(/limit of 20/);
+		// 20 are accepted
+		const twenty = await graph(
+			emu,
+			'POST',
+			'/$batch',
+			mintToken(emu, { roles: ['User.Read.All'] }),
+			{
+				requests: requests.slice(0, 20),
+			},
+		);
+		expect(twenty.status).toBe(200);
 	});
 });
 

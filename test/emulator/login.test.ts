@@ -731,6 +731,80 @@ describe('authorization code with PKCE (public client, plain HTTP)', () => {
 	});
 });
 
+describe("AADSTS901002: a v1.0 'resource' parameter on the v2.0 endpoints", () => {
+	// https://learn.microsoft.com/en-us/entra/identity-platform/azure-ad-endpoint-comparison
+	// ("Scopes, not resources"); https://login.microsoftonline.com/error?code=901002
+	const TEXT = "AADSTS901002: The 'resource' request parameter is not supported.";
+
+	test('token endpoint, client credentials: 400 invalid_request', async () => {
+		const r = await tokenRequest(CONTOSO, {
+			grant_type: 'client_credentials',
+			client_id: ROOM_BOOKING,
+			client_secret: ROOM_SECRET,
+			scope: GRAPH_DEFAULT,
+			resource: 'https://graph.microsoft.com',
+		});
+		const text = expectAadError(r, 400, 'invalid_request', 901002);
+		expect(text.startsWith(TEXT)).toBe(true);
+		expect(r.body.access_token).toBeUndefined();
+	});
+
+	test('token endpoint, refresh_token and authorization_code grants: refused too', async () => {
+		const refresh = await tokenRequest(CONTOSO, {
+			grant_type: 'refresh_token',
+			client_id: SERVICE_DESK,
+			refresh_token: 'whatever',
+			resource: 'https://graph.microsoft.com',
+		});
+		expectAadError(refresh, 400, 'invalid_request', 901002);
+		const { verifier, challenge } = pkce();
+		const code = await getCode(CONTOSO, {
+			client_id: SERVICE_DESK,
+			redirect_uri: REDIRECT,
+			scope: 'openid offline_access User.Read',
+			login_hint: 'alice@contoso.onmicrosoft.com',
+			code_challenge: challenge,
+			code_challenge_method: 'S256',
+		});
+		const redeem = await tokenRequest(CONTOSO, {
+			grant_type: 'authorization_code',
+			client_id: SERVICE_DESK,
+			code,
+			redirect_uri: REDIRECT,
+			code_verifier: verifier,
+			resource: 'https://graph.microsoft.com',
+		});
+		expectAadError(redeem, 400, 'invalid_request', 901002);
+	});
+
+	test('authorize endpoint: the error goes to the redirect URI, with state', async () => {
+		const state = randomUUID();
+		const a = await authorizeRequest(CONTOSO, {
+			client_id: SERVICE_DESK,
+			redirect_uri: REDIRECT,
+			scope: 'openid User.Read',
+			resource: 'https://graph.microsoft.com',
+			state,
+		});
+		expect(a.status).toBe(302);
+		expect(`${a.location!.origin}${a.location!.pathname}`).toBe(REDIRECT);
+		expect(a.location!.searchParams.get('error')).toBe('invalid_request');
+		expect(a.location!.searchParams.get('error_description')).toMatch(/^AADSTS901002: /);
+		expect(a.location!.searchParams.get('state')).toBe(state);
+		expect(a.location!.searchParams.get('code')).toBeNull();
+	});
+
+	test('authorize endpoint without a trusted redirect URI: the redirect URI error page wins', async () => {
+		const uri = 'http://localhost:5679/rest/oauth2-credential/callback';
+		const r = await authorizeRequest(
+			CONTOSO,
+			{ client_id: SERVICE_DESK, redirect_uri: uri, scope: 'User.Read', resource: 'x' },
+			'application/json',
+		);
+		expectAadError(r, 400, 'invalid_request', 50011);
+	});
+});
+
 describe("Entra's errors for realistic mistakes", () => {
 	test('AADSTS7000215: wrong secret value (401 invalid_client); correlation ID from client-request-id', async () => {
 		const correlation = randomUUID();

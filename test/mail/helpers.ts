@@ -7,7 +7,7 @@
 import type { IDataObject, INodeCredentials, INodeParameters } from 'n8n-workflow';
 import { Microsoft365AppApi } from '../../credentials/Microsoft365AppApi.credentials';
 import { Microsoft365OAuth2Api } from '../../credentials/Microsoft365OAuth2Api.credentials';
-import { validateGraphBody } from '../../nodes/shared/graph/contract';
+import { validateGraphBody } from '../contract/contract';
 import { Microsoft365Mail } from '../../nodes/Microsoft365Mail/Microsoft365Mail.node';
 import { Microsoft365MailTrigger } from '../../nodes/Microsoft365Mail/Microsoft365MailTrigger.node';
 import type { Emulator } from '../emulator/emulator';

@@ -4,7 +4,7 @@
  * hash), a connection reset in the middle of a 100 MB upload session, conflict behaviour,
  * metadata, and every bad input refused before anything is sent.
  */
-import { validateGraphBody } from '../../nodes/shared/graph/contract';
+import { validateGraphBody } from '../contract/contract';
 import { useEmulator } from '../helpers/emulator';
 import { calls, fileInput, generated, libraryId, MiB, requests, rl, run } from './helpers';
 

@@ -7,7 +7,7 @@ import type { IDataObject, INodeCredentials, INodeParameters } from 'n8n-workflo
 import { Microsoft365AppApi } from '../../credentials/Microsoft365AppApi.credentials';
 import { Microsoft365OAuth2Api } from '../../credentials/Microsoft365OAuth2Api.credentials';
 import { Microsoft365TeamsWebhookApi } from '../../credentials/Microsoft365TeamsWebhookApi.credentials';
-import { validateGraphBody } from '../../nodes/shared/graph/contract';
+import { validateGraphBody } from '../contract/contract';
 import { Microsoft365Teams } from '../../nodes/Microsoft365Teams/Microsoft365Teams.node';
 import type { Emulator } from '../emulator/emulator';
 import { signInDelegated } from '../helpers/emulator';

@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import type { AppFixture, Tenant } from '../tenant';
 import { parseSelect, pick } from './odata';
 import { GraphContext, GraphError, GraphService } from './service';
-import { typeProperties } from '../../../nodes/shared/graph/contract';
+import { typeProperties } from '../../contract/contract';
 
 function objectId(appId: string): string {
 	const hex = createHash('sha256').update(`application:${appId}`).digest('hex');

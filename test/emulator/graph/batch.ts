@@ -2,6 +2,16 @@
  * JSON batching at /v1.0/$batch: at most 20 members, `dependsOn` ordering, 424 for members whose
  * dependency failed, and each member served through the same pipeline (faults, auth,
  * permissions, contract check) as a request of its own.
+ *
+ * Sources: https://learn.microsoft.com/en-us/graph/json-batching ("up to 20" requests; 424
+ * Failed Dependency; "Batch should be either fully sequential or fully parallel") and the JSON
+ * batching known issue "Request dependencies are limited"
+ * (https://learn.microsoft.com/en-us/graph/known-issues#request-dependencies-are-limited):
+ * "requests can only depend on a single other request, and must follow one of these three
+ * patterns: Parallel - no individual request states a dependency in the dependsOn property.
+ * Serial - all individual requests depend on the previous individual request. Same - all
+ * individual requests that state a dependency in the dependsOn property state the same
+ * dependency. Note: Requests made using this pattern will run sequentially."
  */
 import type { Emulator } from '../emulator';
 import type { EmuRequest, EmuResponse } from '../http';
@@ -66,7 +76,50 @@ function validate(body: unknown): BatchMember[] {
 				);
 		}
 	}
+	dependencyPattern(requests as BatchMember[]);
 	return requests as BatchMember[];
+}
+
+export type DependencyPattern = 'parallel' | 'serial' | 'same';
+
+/**
+ * Which of the documented dependsOn patterns the batch follows (see the header), or a 400.
+ * The docs give no error body for a batch outside them: the emulator answers 400 `BadRequest`
+ * (a malformed batch is 400, per the json-batching page) with a message naming the rule; the
+ * text "Batch should be either fully sequential or fully parallel" is the docs' own tip, its use
+ * as Graph's error message is assumed.
+ */
+export function dependencyPattern(members: BatchMember[]): DependencyPattern {
+	const refuse = (why: string): never => {
+		throw new GraphError(
+			400,
+			'BadRequest',
+			`Batch should be either fully sequential or fully parallel: ${why}. Requests can depend on a single other request only, as all parallel (no dependsOn), all serial (each on the previous one) or all on the same one request.`,
+		);
+	};
+	for (const m of members) {
+		if (m.dependsOn !== undefined && !Array.isArray(m.dependsOn))
+			refuse(`dependsOn of request '${m.id}' is not an array`);
+		if ((m.dependsOn?.length ?? 0) > 1)
+			refuse(`request '${m.id}' depends on ${m.dependsOn!.length} requests`);
+		if (m.dependsOn?.[0] === m.id) refuse(`request '${m.id}' depends on itself`);
+	}
+	const stated = members.filter((m) => m.dependsOn?.length);
+	if (stated.length === 0) return 'parallel';
+	if (
+		members.every((m, i) =>
+			i === 0 ? !m.dependsOn?.length : m.dependsOn?.[0] === members[i - 1].id,
+		)
+	)
+		return 'serial';
+	const targets = new Set(stated.map((m) => m.dependsOn![0]));
+	if (targets.size === 1) {
+		const target = members.find((m) => m.id === stated[0].dependsOn![0])!;
+		if (!target.dependsOn?.length) return 'same';
+	}
+	return refuse(
+		`the dependencies (${stated.map((m) => `'${m.id}' on '${m.dependsOn![0]}'`).join(', ')}) are neither one serial chain nor all on the same request`,
+	);
 }
 
 export function registerBatch(graph: GraphService, emulator: Emulator): void {
@@ -110,9 +163,17 @@ export function registerBatch(graph: GraphService, emulator: Emulator): void {
 				return promise;
 			};
 			const responses: MemberResponse[] = [];
-			// Members without dependencies run concurrently; answers come back in completion order, as Graph's may.
-			const pending = members.map((m) => run(m).then((r) => responses.push(r)));
-			await Promise.all(pending);
+			if (dependencyPattern(members) === 'parallel') {
+				// Members run concurrently; answers come back in completion order, as Graph's may.
+				const pending = members.map((m) => run(m).then((r) => responses.push(r)));
+				await Promise.all(pending);
+			} else {
+				// Serial, and "Same" ("Requests made using this pattern will run sequentially"):
+				// one member at a time, a dependency before its dependants, else in array order.
+				const target = members.find((m) => members.some((d) => d.dependsOn?.[0] === m.id));
+				const order = target ? [target, ...members.filter((m) => m !== target)] : members;
+				for (const m of order) responses.push(await run(m));
+			}
 			return { status: 200, body: { responses }, contractType: '$batch' };
 		},
 		{ permissions: 'none' },

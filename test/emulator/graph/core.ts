@@ -1,5 +1,5 @@
 /** Graph core: /me, /organization, /users (list and get). */
-import { typeProperties } from '../../../nodes/shared/graph/contract';
+import { typeProperties } from '../../contract/contract';
 import type { Tenant, User } from '../tenant';
 import { listResponse, parseSelect, pick } from './odata';
 import { safeDecode } from '../http';

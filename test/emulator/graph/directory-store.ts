@@ -29,6 +29,24 @@ interface Tracked {
 	fingerprint: string;
 	/** Set while the object is deleted. */
 	removed?: RemovedReason;
+	/** The record last seen (to tell which properties a change touched). */
+	record: Record<string, unknown>;
+	/** When the object was (re)created: a delta round after it sends it whole. */
+	createdVersion: number;
+	/** The properties each update changed, by version (for `Prefer: return=minimal`). */
+	changes: Array<{ version: number; properties: string[] }>;
+	/** Properties that have held a non-null value at some point (others are "never set"). */
+	everSet: Set<string>;
+}
+
+/** Top-level properties whose values differ between two records. */
+function changedProperties(a: Record<string, unknown>, b: Record<string, unknown>): string[] {
+	const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
+	return [...keys].filter((k) => JSON.stringify(a[k] ?? null) !== JSON.stringify(b[k] ?? null));
+}
+
+function nonNullKeys(record: Record<string, unknown>): string[] {
+	return Object.keys(record).filter((k) => record[k] !== null && record[k] !== undefined);
 }
 
 export interface MemberEvent {
@@ -86,14 +104,6 @@ export function groupRecord(group: Group): Record<string, unknown> {
 	};
 }
 
-function userFingerprint(user: User): string {
-	return JSON.stringify(userRecord(user));
-}
-
-function groupFingerprint(group: Group): string {
-	return JSON.stringify(groupRecord(group));
-}
-
 export class DirectoryStore {
 	private readonly states = new WeakMap<Tenant, TenantChanges>();
 
@@ -115,15 +125,30 @@ export class DirectoryStore {
 		const track = (
 			map: Map<string, Tracked>,
 			objects: { id: string }[],
-			fingerprint: (o: never) => string,
+			recordOf: (o: never) => Record<string, unknown>,
 		) => {
 			const current = new Set<string>();
 			for (const object of objects) {
 				current.add(object.id);
-				const fp = fingerprint(object as never);
+				const record = recordOf(object as never);
+				const fp = JSON.stringify(record);
 				const seen = map.get(object.id);
-				if (!seen || seen.removed || seen.fingerprint !== fp) {
-					map.set(object.id, { version: stamp, fingerprint: fp });
+				if (!seen || seen.removed) {
+					map.set(object.id, {
+						version: stamp,
+						fingerprint: fp,
+						record,
+						createdVersion: stamp,
+						changes: [],
+						everSet: new Set(nonNullKeys(record)),
+					});
+					changed = true;
+				} else if (seen.fingerprint !== fp) {
+					seen.changes.push({ version: stamp, properties: changedProperties(seen.record, record) });
+					for (const k of nonNullKeys(record)) seen.everSet.add(k);
+					seen.version = stamp;
+					seen.fingerprint = fp;
+					seen.record = record;
 					changed = true;
 				}
 			}
@@ -135,8 +160,8 @@ export class DirectoryStore {
 				changed = true;
 			}
 		};
-		track(st.users, tenant.users, userFingerprint);
-		track(st.groups, tenant.groups, groupFingerprint);
+		track(st.users, tenant.users, userRecord);
+		track(st.groups, tenant.groups, groupRecord);
 		const groupIds = new Set(tenant.groups.map((g) => g.id));
 		for (const group of tenant.groups) {
 			const before = st.members.get(group.id) ?? new Map<string, 'user' | 'group'>();
@@ -181,6 +206,11 @@ export class DirectoryStore {
 		return tenant.addUser({ createdDateTime: new Date().toISOString(), ...fixture });
 	}
 
+	/**
+	 * Changes properties of a user as an admin would (e.g. `{ jobTitle: 'CTO' }`, or
+	 * `{ extra: { mobilePhone: '+1 555' } }` for properties kept in `extra`); the next delta round
+	 * reports it, with only these properties under `Prefer: return=minimal`.
+	 */
 	updateUser(tenant: Tenant, idOrUpn: string, patch: Partial<User>): User {
 		const user = tenant.findUser(idOrUpn);
 		if (!user) throw new Error(`no user ${idOrUpn}`);
@@ -198,6 +228,14 @@ export class DirectoryStore {
 
 	createGroup(tenant: Tenant, fixture: GroupFixture): Group {
 		return tenant.addGroup({ createdDateTime: new Date().toISOString(), ...fixture });
+	}
+
+	/** Changes properties of a group (e.g. `{ description: 'x' }`), as `updateUser`. */
+	updateGroup(tenant: Tenant, idOrName: string, patch: Partial<Group>): Group {
+		const group = tenant.findGroup(idOrName);
+		if (!group) throw new Error(`no group ${idOrName}`);
+		Object.assign(group, patch);
+		return group;
 	}
 
 	deleteGroup(tenant: Tenant, idOrName: string, permanent = false): Group {

@@ -6,8 +6,8 @@
  * `users/delta` and `groups/delta` (`@odata.deltaLink`, `@removed`, `members@delta`,
  * `$deltatoken=latest`, token expiry), with the state in ./directory-store.ts.
  */
-import { permissionsFor } from '../../../nodes/shared/graph/permissions';
-import { typeProperties } from '../../../nodes/shared/graph/contract';
+import { permissionsFor } from '../permissions';
+import { typeProperties } from '../../contract/contract';
 import type { Emulator } from '../emulator';
 import type { EmuResponse } from '../http';
 import { safeDecode } from '../http';
@@ -379,9 +379,24 @@ function expiredError(status: 400 | 410): GraphError {
 	);
 }
 
+/**
+ * The response shape of users/groups delta, as user: delta documents it
+ * (https://learn.microsoft.com/en-us/graph/api/user-delta, "Default: return the same properties
+ * as initial delta request" and "Alternative: return only the changed properties"; group: delta,
+ * https://learn.microsoft.com/en-us/graph/api/group-delta, the same):
+ * - by default a changed object carries every selected (or default) property: new values for
+ *   changed ones, old values for unchanged ones; a property that was never set is left out
+ *   (not sent as null); one set to null since is sent as null;
+ * - with `Prefer: return=minimal`, an object updated in the round carries only `id` and the
+ *   properties changed since the deltaLink was issued (within the selection); an object created
+ *   in the round is sent whole, and a full sync is unaffected. The answer carries
+ *   `Preference-Applied: return=minimal`.
+ * - removed objects: `{ id, "@removed": { reason: "changed" | "deleted" } }`.
+ */
 function deltaHandler(store: DirectoryStore, kind: 'users' | 'groups') {
 	return (ctx: GraphContext): EmuResponse => {
 		const q = ctx.req.query;
+		const minimal = /(^|[,;\s])return=minimal\b/i.test(String(ctx.req.headers.prefer ?? ''));
 		const st = store.sync(ctx.tenant);
 		const deltaToken = q.get('$deltatoken') ?? q.get('$deltaToken');
 		const skipToken = q.get('$skiptoken') ?? q.get('$skipToken');
@@ -419,7 +434,7 @@ function deltaHandler(store: DirectoryStore, kind: 'users' | 'groups') {
 				kind,
 			};
 		}
-		const entries = deltaEntries(ctx.tenant, store, state);
+		const entries = deltaEntries(ctx.tenant, store, state, minimal);
 		const page = entries.slice(state.offset, state.offset + DELTA_PAGE_SIZE);
 		const link = `${ctx.root}/${kind}/delta?`;
 		const body: Record<string, unknown> = {
@@ -435,6 +450,7 @@ function deltaHandler(store: DirectoryStore, kind: 'users' | 'groups') {
 		body.value = page.map((entry) => entry());
 		return {
 			status: 200,
+			headers: minimal ? { 'Preference-Applied': 'return=minimal' } : undefined,
 			body,
 			contractType: `Collection(${kind === 'users' ? 'user' : 'group'})`,
 		};
@@ -447,8 +463,48 @@ function removed(id: string, reason: RemovedReason): Record<string, unknown> {
 	return { id, '@removed': { reason } };
 }
 
+/**
+ * Shapes a delta object (see deltaHandler): never-set properties left out; under `minimal`,
+ * an object updated (not created) in the round keeps only `id`, annotations, `members@delta`
+ * and the properties changed in the round.
+ */
+function deltaShape(
+	body: Record<string, unknown>,
+	tracked:
+		| {
+				createdVersion: number;
+				changes: Array<{ version: number; properties: string[] }>;
+				everSet: Set<string>;
+		  }
+		| undefined,
+	state: DeltaState,
+	minimal: boolean,
+): Record<string, unknown> {
+	const out: Record<string, unknown> = {};
+	const incremental = state.from >= 0;
+	const changed = new Set<string>();
+	const slim =
+		minimal && incremental && tracked !== undefined && tracked.createdVersion <= state.from;
+	if (slim)
+		for (const c of tracked!.changes)
+			if (c.version > state.from && c.version <= state.upto)
+				for (const p of c.properties) changed.add(p);
+	for (const [k, v] of Object.entries(body)) {
+		const always = k === 'id' || k.startsWith('@') || k.includes('@');
+		if (!always && v === null && !(tracked?.everSet.has(k) ?? false)) continue;
+		if (slim && !always && !changed.has(k)) continue;
+		out[k] = v;
+	}
+	return out;
+}
+
 /** The round's objects, in a stable order: changed ones, then tombstones. */
-function deltaEntries(tenant: Tenant, store: DirectoryStore, state: DeltaState): Entry[] {
+function deltaEntries(
+	tenant: Tenant,
+	store: DirectoryStore,
+	state: DeltaState,
+	minimal = false,
+): Entry[] {
 	const st = store.state(tenant);
 	const inRound = (version: number) => version > state.from && version <= state.upto;
 	const full = state.from < 0;
@@ -457,7 +513,10 @@ function deltaEntries(tenant: Tenant, store: DirectoryStore, state: DeltaState):
 		const users = full
 			? tenant.users
 			: tenant.users.filter((u) => inRound(st.users.get(u.id)?.version ?? 0));
-		for (const user of users) out.push(() => projectUser(user, state.select));
+		for (const user of users)
+			out.push(() =>
+				deltaShape(projectUser(user, state.select), st.users.get(user.id), state, minimal),
+			);
 		if (!full) {
 			for (const [id, tracked] of st.users)
 				if (tracked.removed && inRound(tracked.version))
@@ -472,7 +531,12 @@ function deltaEntries(tenant: Tenant, store: DirectoryStore, state: DeltaState):
 		if (!full && !inRound(st.groups.get(group.id)?.version ?? 0) && !touched.has(group.id))
 			continue;
 		out.push(() => {
-			const body = projectGroup(group, state.select);
+			const body = deltaShape(
+				projectGroup(group, state.select),
+				st.groups.get(group.id),
+				state,
+				minimal,
+			);
 			if (!state.members) return body;
 			const type = (id: string) => (tenant.findGroup(id)?.id === id ? 'group' : 'user');
 			if (full) {

@@ -31,9 +31,9 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { createReadStream, promises as fsp } from 'node:fs';
 import type { Readable } from 'node:stream';
-import { typeProperties } from '../../../nodes/shared/graph/contract';
-import { permissionsFor } from '../../../nodes/shared/graph/permissions';
-import { QuickXorHash } from '../../../nodes/shared/transport/upload';
+import { typeProperties } from '../../contract/contract';
+import { permissionsFor } from '../permissions';
+import { QuickXorHash } from '../quickxorhash';
 import {
 	ConflictBehavior,
 	DriveStore,
@@ -100,6 +100,8 @@ interface UploadSession {
 	by: IdentitySet;
 	busy: boolean;
 	sitePrefix: string;
+	/** The final fragment arrived but the commit failed (409): kept until it expires. */
+	commitFailed?: boolean;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -147,6 +149,11 @@ export class DrivesService {
 	simpleUploadLimit = DEFAULT_SIMPLE_UPLOAD_LIMIT;
 	/** Monitor polls a copy answers "inProgress" before it reports completion; tests may change it. */
 	copyPolls = 1;
+	/**
+	 * Fault: the next `conflictOnCommit` upload-session commits (final fragment or explicit
+	 * commit) answer 409 nameAlreadyExists as if a file of that name had appeared meanwhile.
+	 */
+	conflictOnCommit = 0;
 	readonly store: DriveStore;
 	private readonly sessions = new Map<string, UploadSession>();
 	private readonly copies = new Map<string, CopyJob>();
@@ -329,6 +336,12 @@ export class DrivesService {
 			'PUT',
 			itemRoute('/content'),
 			(ctx) => this.simpleUpload(ctx),
+			catalogue('PUT', '/drives/x/items/y/content'),
+		);
+		this.route(
+			'PUT',
+			itemRoute(''),
+			(ctx) => this.explicitCommit(ctx),
 			catalogue('PUT', '/drives/x/items/y/content'),
 		);
 		this.route(
@@ -1070,11 +1083,14 @@ export class DrivesService {
 	private sessionStatus(session: UploadSession): Record<string, unknown> {
 		return {
 			expirationDateTime: new Date(session.expires).toISOString(),
-			nextExpectedRanges: [
-				session.total === undefined
-					? `${session.received}-`
-					: `${session.received}-${session.total - 1}`,
-			],
+			nextExpectedRanges:
+				session.total !== undefined && session.received >= session.total
+					? []
+					: [
+							session.total === undefined
+								? `${session.received}-`
+								: `${session.received}-${session.total - 1}`,
+						],
 		};
 	}
 
@@ -1191,22 +1207,45 @@ export class DrivesService {
 		return await this.commitSession(req, session);
 	}
 
-	private async commitSession(req: EmuRequest, session: UploadSession): Promise<EmuResponse> {
-		this.sessions.delete(session.guid);
+	/**
+	 * Commits a fully received session. "Handling upload conflicts" / "Handle upload errors"
+	 * (https://learn.microsoft.com/en-us/graph/api/driveitem-createuploadsession): a conflict
+	 * that arose during the session (e.g. a file of that name created meanwhile, with
+	 * conflictBehavior fail) is a 409 `nameAlreadyExists` on the last byte range, and "the
+	 * upload session is preserved until the expiration time, which allows your app to recover the
+	 * upload by explicitly committing the upload session" (PUT with `@microsoft.graph.sourceUrl`,
+	 * see explicitCommit). Other failures drop the session.
+	 */
+	private async commitSession(
+		req: EmuRequest,
+		session: UploadSession,
+		target?: { parent: StoredItem; name: string; behavior: ConflictBehavior },
+	): Promise<EmuResponse> {
+		session.busy = true;
 		try {
-			const parent = this.store.ensureFolders(session.base, session.folders, session.by);
+			const parent =
+				target?.parent ?? this.store.ensureFolders(session.base, session.folders, session.by);
+			const name = target?.name ?? session.name;
+			const behavior = target?.behavior ?? session.behavior;
+			if (this.conflictOnCommit > 0) {
+				this.conflictOnCommit -= 1;
+				throw new GraphError(409, 'nameAlreadyExists', UPLOAD_CONFLICT_MESSAGE);
+			}
+			if (behavior === 'fail' && this.store.childByName(parent, name))
+				throw new GraphError(409, 'nameAlreadyExists', UPLOAD_CONFLICT_MESSAGE);
 			const { item, created } = await this.store.commitFile(
 				parent,
-				session.name,
-				session.behavior,
+				name,
+				behavior,
 				session.blob,
 				{
 					size: session.received,
-					sha256: session.sha.digest('hex'),
-					quickXorHash: session.qx.digestBase64(),
+					sha256: session.sha.copy().digest('hex'),
+					quickXorHash: session.qx.copy().digestBase64(),
 				},
 				session.by,
 			);
+			this.sessions.delete(session.guid);
 			return {
 				status: created ? 201 : 200,
 				body: {
@@ -1216,11 +1255,77 @@ export class DrivesService {
 				contractType: 'driveItem',
 			};
 		} catch (error) {
+			if (error instanceof GraphError && error.status === 409) {
+				session.commitFailed = true;
+				throw error;
+			}
+			this.sessions.delete(session.guid);
 			await fsp.rm(session.blob, { force: true });
 			throw error;
+		} finally {
+			session.busy = false;
 		}
 	}
+
+	/**
+	 * Explicit commit of a session whose final fragment failed: `PUT {item path}` with JSON
+	 * `{ name?, "@microsoft.graph.conflictBehavior"?, "@microsoft.graph.sourceUrl": uploadUrl }`
+	 * ("Handle upload errors", driveItem: createUploadSession page). The path names the parent
+	 * folder (then `name` names the file) or the file itself.
+	 */
+	private async explicitCommit(ctx: GraphContext): Promise<EmuResponse> {
+		const body = await ctx.json<Record<string, unknown>>();
+		const source = body['@microsoft.graph.sourceUrl'];
+		if (typeof source !== 'string')
+			throw new GraphError(
+				400,
+				'invalidRequest',
+				'PUT on an item takes @microsoft.graph.sourceUrl (an upload session URL); upload content with PUT .../content.',
+			);
+		let url: URL;
+		try {
+			url = new URL(source);
+		} catch {
+			throw new GraphError(400, 'invalidRequest', 'The @microsoft.graph.sourceUrl is not a URL.');
+		}
+		const session = this.sessions.get(url.searchParams.get('guid') ?? '');
+		if (
+			!session ||
+			session.tempauth !== url.searchParams.get('tempauth') ||
+			session.expires < Date.now()
+		)
+			throw itemNotFound('The upload session was not found.');
+		if (session.total === undefined || session.received < session.total)
+			throw new GraphError(
+				400,
+				'invalidRequest',
+				'The upload session has not received all its bytes.',
+			);
+		if (session.busy)
+			throw new GraphError(409, 'resourceModified', 'The upload session is being committed.');
+		const { drive, base, segments } = this.address(ctx);
+		if (drive.id !== session.drive.id)
+			throw new GraphError(400, 'invalidRequest', 'The upload session belongs to another drive.');
+		const behavior = conflictBehavior(body['@microsoft.graph.conflictBehavior'], 'fail');
+		const addressed = segments.length ? this.store.resolve(base, segments) : base;
+		let parent: StoredItem;
+		let name: string;
+		if (addressed?.children) {
+			parent = addressed;
+			name = typeof body.name === 'string' ? body.name : session.name;
+		} else {
+			parent = this.store.ensureFolders(base, segments.slice(0, -1), this.by(ctx));
+			name =
+				typeof body.name === 'string' ? body.name : (segments[segments.length - 1] ?? session.name);
+		}
+		validateName(name);
+		return this.commitSession(ctx.req, session, { parent, name, behavior });
+	}
 }
+
+/** The text of the driveItem: createUploadSession page, "Handling upload conflicts". */
+const UPLOAD_CONFLICT_MESSAGE =
+	'Another file exists with the same name as the uploaded session. You can redirect the upload session to use a new filename by calling PUT with the new metadata and @microsoft.graph.sourceUrl attribute.';
 
 function conflictBehavior(value: unknown, fallback: ConflictBehavior): ConflictBehavior {
 	if (value === undefined || value === null || value === '') return fallback;

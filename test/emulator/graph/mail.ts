@@ -44,6 +44,40 @@ export const MAILBOX_CONCURRENCY = 4;
 export const MAX_ATTACHMENT_FRAGMENT = 4 * 1024 * 1024;
 const DEFAULT_DELTA_PAGE = 10;
 const MAX_PAGE = 1000;
+/** https://learn.microsoft.com/en-us/graph/search-query-parameter: "A $search request returns up to 1000 results." */
+export const MAX_SEARCH_RESULTS = 1000;
+
+const FILTER_WORDS = new Set([
+	'eq',
+	'ne',
+	'gt',
+	'ge',
+	'lt',
+	'le',
+	'and',
+	'or',
+	'not',
+	'in',
+	'has',
+	'true',
+	'false',
+	'null',
+]);
+
+/** The properties a $filter names, in order of first appearance (first path segment). */
+export function filterProperties(filter: string): string[] {
+	const out: string[] = [];
+	const text = filter.replace(/'(?:[^']|'')*'/g, ' ');
+	for (const m of text.matchAll(
+		/(?<![\w.:-])([A-Za-z_][A-Za-z0-9_]*)(?:\/[A-Za-z0-9_/]+)?(\s*\()?/g,
+	)) {
+		if (m[2]) continue; // a function name
+		const name = m[1];
+		if (FILTER_WORDS.has(name.toLowerCase())) continue;
+		if (!out.some((o) => o.toLowerCase() === name.toLowerCase())) out.push(name);
+	}
+	return out;
+}
 const ADDRESS = /^[^\s@<>(),;:"[\]\\]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$/;
 
 const MESSAGE_PROPERTIES = [
@@ -244,6 +278,19 @@ export class MailService {
 		return max;
 	}
 
+	/**
+	 * Changes properties of a stored message as another client would (e.g. `{ isRead: true }`
+	 * or `{ subject: 'x' }`); the folder's next delta round reports it as updated.
+	 */
+	updateMessage(user: string, id: string, patch: Partial<StoredMessage>): StoredMessage {
+		const box = this.mailbox(user);
+		const message = [...box.folders.values()].map((f) => f.messages.get(id)).find(Boolean);
+		if (!message) throw new Error(`no message ${id} in ${user}'s mailbox`);
+		Object.assign(message, patch);
+		box.touch(message);
+		return message;
+	}
+
 	/** Seeds `count` messages into a folder (tests; oldest first, one second apart). */
 	seed(user: string, count: number, folder = 'inbox', from = 'bob@contoso.onmicrosoft.com'): void {
 		const box = this.mailbox(user);
@@ -260,6 +307,7 @@ export class MailService {
 				false,
 			);
 			m.receivedDateTime = new Date(start + i * 1000).toISOString();
+			m.sentDateTime = m.receivedDateTime;
 			m.isRead = i % 2 === 0;
 			box.put(target, m);
 		}
@@ -534,6 +582,7 @@ export class MailService {
 			: [...box.folders.values()].flatMap((f) => [...f.messages.values()]);
 		const search = q.get('$search');
 		const filter = q.get('$filter');
+		const orderbyParam = q.get('$orderby');
 		if (search !== null && filter !== null) {
 			// Unverified wording: Exchange does not combine $search with $filter on messages.
 			throw new GraphError(
@@ -541,6 +590,43 @@ export class MailService {
 				'ErrorInvalidUrlQuery',
 				"The query parameter '$filter' is not supported with '$search'.",
 			);
+		}
+		if (search !== null && orderbyParam !== null) {
+			// Search results come in Exchange's own order, "sorted by the date and time that the
+			// message was sent" (https://learn.microsoft.com/en-us/graph/search-query-parameter);
+			// Graph's query-parameters page long said "You cannot use $filter or $orderby in a
+			// search request". Code and text unverified (as for $filter above).
+			throw new GraphError(
+				400,
+				'ErrorInvalidUrlQuery',
+				"The query parameter '$orderby' is not supported with '$search'.",
+			);
+		}
+		const orderKeys = (orderbyParam ?? 'receivedDateTime desc').split(',').map((part) => {
+			const [prop, dir = 'asc'] = part.trim().split(/\s+/);
+			const key = MESSAGE_PROPERTIES.find((p) => p.toLowerCase() === prop.toLowerCase());
+			if (!key)
+				throw new GraphError(
+					400,
+					'ErrorInvalidProperty',
+					`The property '${prop}' does not support sorting.`,
+				);
+			return { key, sign: dir.toLowerCase() === 'desc' ? -1 : 1 };
+		});
+		if (filter !== null && orderbyParam !== null) {
+			// "Using filter and orderby in the same query"
+			// (https://learn.microsoft.com/en-us/graph/api/user-list-messages): properties in
+			// $orderby must also appear in $filter, in the same order, before any that aren't;
+			// else InefficientFilter "The restriction or sort order is too complex for this
+			// operation." (status not given on the page; 400 as for other query errors).
+			const filtered = filterProperties(filter);
+			const ok = orderKeys.every((o, i) => filtered[i]?.toLowerCase() === o.key.toLowerCase());
+			if (!ok)
+				throw new GraphError(
+					400,
+					'InefficientFilter',
+					'The restriction or sort order is too complex for this operation.',
+				);
 		}
 		const records = new Map(
 			items.map((m) => [m.id, messageJson(m, ctx.root, [...MESSAGE_PROPERTIES])]),
@@ -565,21 +651,23 @@ export class MailService {
 			);
 			items = items.filter((m) => predicate(records.get(m.id)!));
 		}
-		const orderby = q.get('$orderby') ?? 'receivedDateTime desc';
-		const [prop, dir = 'asc'] = orderby.trim().split(/\s+/);
-		if (!MESSAGE_PROPERTIES.some((p) => p.toLowerCase() === prop.toLowerCase()))
-			throw new GraphError(
-				400,
-				'ErrorInvalidProperty',
-				`The property '${prop}' does not support sorting.`,
-			);
-		const sign = dir.toLowerCase() === 'desc' ? -1 : 1;
-		const key = MESSAGE_PROPERTIES.find((p) => p.toLowerCase() === prop.toLowerCase())!;
-		items.sort((a, b) => {
-			const x = String(records.get(a.id)![key] ?? '');
-			const y = String(records.get(b.id)![key] ?? '');
-			return x < y ? -sign : x > y ? sign : 0;
-		});
+		if (search !== null) {
+			// "The results of the search are sorted by the date and time that the message was
+			// sent. A $search request returns up to 1000 results."
+			// (https://learn.microsoft.com/en-us/graph/search-query-parameter#using-search-on-message-collections)
+			const sent = (m: StoredMessage) => m.sentDateTime ?? m.receivedDateTime ?? '';
+			items.sort((a, b) => (sent(a) < sent(b) ? 1 : sent(a) > sent(b) ? -1 : 0));
+			items = items.slice(0, MAX_SEARCH_RESULTS);
+		} else {
+			items.sort((a, b) => {
+				for (const { key, sign } of orderKeys) {
+					const x = String(records.get(a.id)![key] ?? '');
+					const y = String(records.get(b.id)![key] ?? '');
+					if (x !== y) return x < y ? -sign : sign;
+				}
+				return 0;
+			});
+		}
 		const skip = Number(q.get('$skip') ?? 0);
 		const page = items.slice(skip, skip + top);
 		const body: Record<string, unknown> = {

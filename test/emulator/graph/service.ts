@@ -3,7 +3,7 @@
  * enforcement from Microsoft's permissions catalogue (403 as each workload answers it), OData
  * error bodies, and the registry of Graph routes that the workload modules fill.
  */
-import { permissionsFor } from '../../../nodes/shared/graph/permissions';
+import { permissionsFor } from '../permissions';
 import { EmuRequest, EmuResponse, readBody, Router, BodyTooLargeError } from '../http';
 import type { Directory, Tenant } from '../tenant';
 import type { AccessTokenClaims, TokenService } from '../tokens';

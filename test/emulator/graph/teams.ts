@@ -87,6 +87,81 @@ function teamsLink(kind: 'team' | 'channel' | 'chat', thread: string, tail: stri
 	return `https://teams.microsoft.com/l/${kind}/${encoded}/${tail}`;
 }
 
+/**
+ * Per-channel posting limits of Microsoft Teams, from "Microsoft Teams service limits" on
+ * https://learn.microsoft.com/en-us/graph/throttling-limits (and the Teams "Throttling limits"
+ * page, https://learn.microsoft.com/en-us/graph/throttling-limits#microsoft-teams-service-limits):
+ * "A maximum of 4 requests per second per app can be issued on a given team or channel. A maximum
+ * of 3000 messages per app per day can be sent to a given channel (except when using migration
+ * mode)." Counted per app and channel over channel message and reply POSTs; over either limit
+ * the POST is 429 `TooManyRequests` with Retry-After (seconds until the window frees), as
+ * https://learn.microsoft.com/en-us/graph/throttling describes 429s (message text assumed).
+ * The day is a rolling 24 hours (assumed; the page says "per day"). Tests lower the limits or
+ * move the clock: `emu.teams.limits`, `emu.teams.advanceClock(ms)`, or
+ * `POST /_emulator/teams/limits { perSecond?, perDay?, advanceMs?, reset? }`.
+ */
+export interface ChannelPostLimits {
+	perSecond: number;
+	perDay: number;
+}
+
+export const TEAMS_CHANNEL_LIMITS: ChannelPostLimits = { perSecond: 4, perDay: 3000 };
+const DAY_MS = 24 * 3600 * 1000;
+
+export class ChannelPostLimiter {
+	limits: ChannelPostLimits = { ...TEAMS_CHANNEL_LIMITS };
+	/** The limiter's clock (tests may freeze it: `() => fixedMs`). */
+	clock: () => number = Date.now;
+	/** Added to the clock (tests move time instead of sleeping). */
+	offsetMs = 0;
+	/** POSTs refused, by reason. */
+	readonly refused = { perSecond: 0, perDay: 0 };
+	private readonly posts = new Map<string, number[]>();
+
+	now(): number {
+		return this.clock() + this.offsetMs;
+	}
+
+	reset(): void {
+		this.posts.clear();
+		this.refused.perSecond = 0;
+		this.refused.perDay = 0;
+	}
+
+	/** Admits one POST by `appId` to the channel, or throws the 429. */
+	admit(appId: string, teamId: string, channelId: string): void {
+		const key = `${appId}|${teamId}|${channelId}`;
+		const now = this.now();
+		const list = (this.posts.get(key) ?? []).filter((t) => t > now - DAY_MS);
+		this.posts.set(key, list);
+		const lastSecond = list.filter((t) => t > now - 1000);
+		if (lastSecond.length >= this.limits.perSecond) {
+			this.refused.perSecond += 1;
+			const wait = Math.max(1, Math.ceil((lastSecond[0] + 1000 - now) / 1000));
+			throw new GraphError(
+				429,
+				'TooManyRequests',
+				`Too many requests: at most ${this.limits.perSecond} requests per second per app on a channel.`,
+				{ 'Retry-After': String(wait) },
+			);
+		}
+		if (list.length >= this.limits.perDay) {
+			this.refused.perDay += 1;
+			const wait = Math.max(
+				1,
+				Math.ceil((list[list.length - this.limits.perDay] + DAY_MS - now) / 1000),
+			);
+			throw new GraphError(
+				429,
+				'TooManyRequests',
+				`Too many requests: at most ${this.limits.perDay} messages per app per day to a channel.`,
+				{ 'Retry-After': String(wait) },
+			);
+		}
+		list.push(now);
+	}
+}
+
 function notFound(what: string): GraphError {
 	return new GraphError(404, 'NotFound', `${what} not found.`);
 }
@@ -112,6 +187,22 @@ export class TeamsService {
 	readonly store: TeamsStore;
 	/** JSON bodies clients POSTed to message and chat routes, for tests to check against the CSDL. */
 	readonly received: { method: string; path: string; type: string; body: unknown }[] = [];
+	/** Per-channel posting limits (4 per second, 3,000 per day, per app); see ChannelPostLimiter. */
+	readonly channelLimiter = new ChannelPostLimiter();
+
+	/** The per-channel limits in force (tests may lower them). */
+	get limits(): ChannelPostLimits {
+		return this.channelLimiter.limits;
+	}
+
+	set limits(value: ChannelPostLimits) {
+		this.channelLimiter.limits = { ...value };
+	}
+
+	/** Moves the limiter's clock forward (tests: no sleeping). */
+	advanceClock(ms: number): void {
+		this.channelLimiter.offsetMs += ms;
+	}
 
 	constructor(
 		graph: GraphService,
@@ -532,6 +623,7 @@ export class TeamsService {
 		});
 		graph.route('POST', '/teams/:team/channels/:channel/messages', async (ctx) => {
 			const channel = this.channelOf(ctx);
+			this.channelLimiter.admit(ctx.auth.appId, channel.team.id, channel.id);
 			const json = await this.newMessage(ctx, { kind: 'channel', channel });
 			channel.messages.push({ json, replies: [] });
 			return messageResponse(
@@ -542,6 +634,7 @@ export class TeamsService {
 		});
 		graph.route('POST', '/teams/:team/channels/:channel/messages/:message/replies', async (ctx) => {
 			const channel = this.channelOf(ctx);
+			this.channelLimiter.admit(ctx.auth.appId, channel.team.id, channel.id);
 			const parent = channel.messages.find((m) => m.json.id === ctx.params.message);
 			if (!parent) throw notFound(`Message '${ctx.params.message}'`);
 			const json = await this.newMessage(ctx, {

@@ -149,6 +149,9 @@ export async function authorize(
 		return respond(redirectUri, responseMode, out);
 	};
 	try {
+		// v2.0 takes `scope`, never `resource` (AADSTS901002, see Aadsts.resourceNotSupported);
+		// once the redirect URI is trusted, the error goes back to it.
+		if (params.has('resource')) throw Aadsts.resourceNotSupported();
 		const responseType = params.get('response_type');
 		if (!responseType) throw Aadsts.missingParameter('response_type');
 		if (responseType !== 'code') throw Aadsts.unsupportedResponseType(responseType);

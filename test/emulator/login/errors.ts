@@ -129,6 +129,20 @@ const certDocs =
 	'Review the documentation at https://docs.microsoft.com/en-us/azure/active-directory/develop/active-directory-certificate-credentials .';
 
 export const Aadsts = {
+	/**
+	 * A v1.0-style `resource` parameter sent to a v2.0 endpoint (authorize or token, any grant).
+	 * The v2.0 endpoints take scopes, not resources ("Scopes, not resources":
+	 * https://learn.microsoft.com/en-us/entra/identity-platform/azure-ad-endpoint-comparison),
+	 * and Entra refuses the parameter with AADSTS901002 (text as
+	 * https://login.microsoftonline.com/error?code=901002 gives it).
+	 */
+	resourceNotSupported: () =>
+		new LoginError(
+			400,
+			'invalid_request',
+			901002,
+			"The 'resource' request parameter is not supported.",
+		),
 	missingParameter: (name: string) =>
 		new LoginError(
 			400,

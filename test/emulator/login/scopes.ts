@@ -3,7 +3,7 @@
  * short names (Graph) or full URIs (`https://outlook.office.com/SMTP.Send`), `<resource>/.default`;
  * one resource per request; consent as the tenant granted it.
  */
-import { isKnownPermission } from '../../../nodes/shared/graph/permissions';
+import { isKnownPermission } from '../permissions';
 import { RESOURCES, resourceFromIdentifier, ResourceName } from '../tokens';
 import type { AppFixture, Tenant } from '../tenant';
 import { Aadsts } from './errors';

@@ -105,6 +105,8 @@ export async function token(
 		throw Aadsts.postOnly(req.method);
 	}
 	const form = await readForm(req);
+	// v2.0 takes `scope`, never `resource` (AADSTS901002, see Aadsts.resourceNotSupported).
+	if (form.has('resource')) throw Aadsts.resourceNotSupported();
 	const directory = svc.emulator.directory;
 	const authority = resolveAuthority(directory, segment);
 	const grantType = form.get('grant_type');
