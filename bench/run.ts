@@ -107,6 +107,18 @@ async function runScenario(
 ): Promise<ScenarioResult> {
 	log(`— ${scenario.title}`);
 	await scenario.prepare?.(ctx);
+	try {
+		return await runPrepared(ctx, scenario, args);
+	} finally {
+		await scenario.cleanup?.(ctx);
+	}
+}
+
+async function runPrepared(
+	ctx: BenchContext,
+	scenario: Scenario,
+	args: Args,
+): Promise<ScenarioResult> {
 	const measure = async (workflowId: string, node: string) =>
 		await measureRun({
 			client: ctx.client,

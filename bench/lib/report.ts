@@ -138,6 +138,19 @@ export function evaluateTargets(results: Omit<BenchResults, 'targets'>): BenchRe
 			detail: `${Number.isFinite(x) ? `${x.toFixed(1)}x` : 'not compared'}, ${req ?? '–'} requests`,
 		});
 	}
+	const faulty = get('send-faults');
+	if (send && faulty) {
+		const clean = send.sides.ours.median;
+		const hit = faulty.sides.ours.median;
+		const ratio = clean && hit ? hit.nodeMs / clean.nodeMs : NaN;
+		out.push({
+			target: '1,000 sends with 20% transient faults: <= 1.3x the fault-free time',
+			met: Number.isFinite(ratio) ? ratio <= 1.3 : undefined,
+			detail: Number.isFinite(ratio)
+				? `${ratio.toFixed(2)}x (${(hit!.nodeMs / 1000).toFixed(2)} s vs ${(clean!.nodeMs / 1000).toFixed(2)} s), ${hit!.requests} vs ${clean!.requests} requests`
+				: 'not measured',
+		});
+	}
 	const big = get('upload-1gib');
 	if (big) {
 		const m = big.sides.ours.median;

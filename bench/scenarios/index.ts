@@ -1,4 +1,4 @@
-import { sendAttachments, sendMail } from './mail';
+import { sendAttachments, sendMail, sendWithFaults } from './mail';
 import { postTeams } from './teams';
 import { upload1g, upload200 } from './upload';
 import { readUsers } from './users';
@@ -7,6 +7,7 @@ import type { Scenario } from './types';
 /** In the order they run (the token row is computed from the app-only runs of all of them). */
 export const SCENARIOS: Scenario[] = [
 	sendMail,
+	sendWithFaults,
 	sendAttachments,
 	upload200,
 	upload1g,

@@ -53,6 +53,8 @@ export interface Scenario {
 	bytes?(ctx: BenchContext): number;
 	timeoutMs: number;
 	prepare?(ctx: BenchContext): Promise<void>;
+	/** Undoes `prepare` (e.g. removes injected faults) after the scenario's runs. */
+	cleanup?(ctx: BenchContext): Promise<void>;
 	plan(ctx: BenchContext, side: SideName): SidePlan;
 	limit(ctx: BenchContext): Limit;
 	/** A control run (once): the same workflow without the measured node's work, e.g. reading the file. */

@@ -112,6 +112,14 @@ export class Microsoft365EntraIdTrigger implements INodeType {
 						description:
 							"Whether to keep a short hash of each object in the workflow's static data (about 50 bytes per object plus 4 per field): created and updated are told apart exactly, repeated deliveries are dropped, and after an expired delta token only real changes are emitted. Turn off for very large directories.",
 					},
+					{
+						displayName: 'Changed Properties Only',
+						name: 'returnMinimal',
+						type: 'boolean',
+						default: false,
+						description:
+							'Whether to ask Graph for only the properties that changed in an update (Prefer: return=minimal): smaller pages for large directories; an updated object then carries its ID and the changed properties only',
+					},
 				],
 			},
 			...pseudonymProperties,
@@ -124,7 +132,10 @@ export class Microsoft365EntraIdTrigger implements INodeType {
 		const node = this.getNode();
 		const track = this.getNodeParameter('track', []) as string[];
 		const firstRun = this.getNodeParameter('firstRun', 'baseline') as 'baseline' | 'emitAll';
-		const options = this.getNodeParameter('options', {}) as { fingerprints?: boolean };
+		const options = this.getNodeParameter('options', {}) as {
+			fingerprints?: boolean;
+			returnMinimal?: boolean;
+		};
 		const fingerprints = options.fingerprints ?? true;
 		const kinds: Array<{ kind: ObjectKind; members: boolean; select?: string[] }> = [];
 		const selectFor = (kind: ObjectKind) =>
@@ -166,6 +177,7 @@ export class Microsoft365EntraIdTrigger implements INodeType {
 				select,
 				members,
 				fingerprints,
+				returnMinimal: options.returnMinimal === true,
 				// "Fetch Test Event" with no state yet: show a sample of what there is.
 				firstRun: manual && !state.deltaLink ? 'emitAll' : firstRun,
 				sampleOnly: manual && !state.deltaLink,

@@ -309,7 +309,8 @@ export interface NetworkFailure {
 	cause?: unknown;
 	attempts: number;
 	/** Why it was not (or no longer) retried. */
-	notRetried?: 'may-have-acted' | 'upload-fragment' | 'stream-body' | 'attempts' | 'budget' | 'aborted';
+	notRetried?:
+		'may-have-acted' | 'upload-fragment' | 'stream-body' | 'attempts' | 'budget' | 'aborted';
 }
 
 /** A failure without an HTTP answer (reset, timeout, DNS) as a NodeApiError. */

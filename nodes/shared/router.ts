@@ -154,8 +154,7 @@ function failureSummary(
 		indexes.length > 12
 			? `${indexes.slice(0, 12).join(', ')} and ${indexes.length - 12} more`
 			: indexes.join(', ');
-	const message =
-		`${done.length} of ${items} items done; ${failed.length} failed (item${failed.length === 1 ? '' : 's'} ${list(failed)}): ${first.message}`;
+	const message = `${done.length} of ${items} items done; ${failed.length} failed (item${failed.length === 1 ? '' : 's'} ${list(failed)}): ${first.message}`;
 	const lines = failed.slice(0, 20).map((i) => {
 		const e = failures.get(i)!;
 		return `Item ${i}: ${e.message}${e.description ? ` — ${e.description}` : ''}`;

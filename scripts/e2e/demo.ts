@@ -232,7 +232,10 @@ export function packageNodeTypes(workflow: WorkflowJson): string[] {
  * Points an example's credential references at the created demo credentials (whose Custom cloud
  * names the emulator's SMTP endpoint: SMTP sends go where the credential says).
  */
-export function bindCredentials(workflow: WorkflowJson, credentials: DemoCredentials): WorkflowJson {
+export function bindCredentials(
+	workflow: WorkflowJson,
+	credentials: DemoCredentials,
+): WorkflowJson {
 	const copy = structuredClone(workflow);
 	for (const node of copy.nodes) {
 		for (const [type, ref] of Object.entries(

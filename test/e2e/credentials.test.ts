@@ -50,6 +50,9 @@ describe('delegated credential (Microsoft 365 Delegated OAuth2 API) in n8n', () 
 		expect(authorize.origin).toBe(ctx.emulatorUrl);
 		expect(authorize.pathname).toBe('/contoso.onmicrosoft.com/oauth2/v2.0/authorize');
 		expect(authorize.searchParams.get('client_id')).toBe(reportServer.appId);
+		// No RFC 8707 `resource` parameter: Microsoft's v2.0 endpoints refuse it (AADSTS901002),
+		// and so does the emulator, so the code redemption below succeeding proves it was not sent.
+		expect(authorize.searchParams.has('resource')).toBe(false);
 		expect(authorize.searchParams.get('redirect_uri')).toBe(
 			`${ctx.state.n8nUrl}/rest/oauth2-credential/callback`,
 		);
@@ -109,6 +112,7 @@ describe('delegated credential (Microsoft 365 Delegated OAuth2 API) in n8n', () 
 		const me = log.filter((e) => e.url.startsWith('/v1.0/me')).map((e) => e.status);
 		expect(me).toEqual([401, 200]);
 		const token = log.filter((e) => /\/oauth2\/v2\.0\/token$/.test(e.url));
+		// 200: the refresh carried no `resource` (the emulator answers AADSTS901002 to one).
 		expect(token.map((e) => e.status)).toEqual([200]);
 		const after = await ctx.admin('GET', 'login/stats');
 		expect(after.grants.refresh_token).toBe(stats.grants.refresh_token + 1);

@@ -95,7 +95,9 @@ test('without Continue On Fail: one error that counts what was done and names th
 		new RegExp(`^29 of 30 items done; 1 failed \\(item ${FAILING}\\): Forbidden`),
 	);
 	const description = String((r.error as { description?: string }).description);
-	expect(description).toMatch(/^Done: items 0, 1, .* and 17 more\. They are not run again when n8n retries/);
+	expect(description).toMatch(
+		/^Done: items 0, 1, .* and 17 more\. They are not run again when n8n retries/,
+	);
 	expect(description).toMatch(new RegExp(`Item ${FAILING}: Forbidden`));
 	expect(received('Accounted (stop)')).toEqual(allButFailing());
 });

@@ -19,7 +19,10 @@ describe('401 refresh', () => {
 		await transport.request({ effect: 'read', url: '/me' });
 		emu.tokens.expireAll();
 		const mark = emu.mark();
-		const me = await transport.request<{ userPrincipalName: string }>({ effect: 'read', url: '/me' });
+		const me = await transport.request<{ userPrincipalName: string }>({
+			effect: 'read',
+			url: '/me',
+		});
 		expect(me.userPrincipalName).toBe('alice@contoso.onmicrosoft.com');
 		expect(provider.forced).toBe(1);
 		expect(transport.stats.tokenRefreshes).toBe(1);
@@ -31,7 +34,9 @@ describe('401 refresh', () => {
 		const { transport, provider } = transportFor(emu, 'application');
 		await transport.request({ effect: 'read', url: '/organization' });
 		emu.tokens.expireAll();
-		await Promise.all(Array.from({ length: 8 }, () => transport.request({ effect: 'read', url: '/organization' })));
+		await Promise.all(
+			Array.from({ length: 8 }, () => transport.request({ effect: 'read', url: '/organization' })),
+		);
 		expect(provider.forced).toBe(1);
 		expect(transport.stats.tokenRefreshes).toBe(1);
 	});

@@ -46,7 +46,12 @@ test('a nextLink, an absolute URL and a $batch member on another host: clear err
 		transport.collectAll(`${foreignUrl()}/v1.0/users?$skiptoken=stolen`),
 	).rejects.toThrow(new RegExp(`Refused to send the credential's token to ${foreignUrl()}`));
 	await expect(
-		transport.request({ effect: 'createOnce', method: 'POST', url: `${foreignUrl()}/v1.0/me/sendMail`, body: {} }),
+		transport.request({
+			effect: 'createOnce',
+			method: 'POST',
+			url: `${foreignUrl()}/v1.0/me/sendMail`,
+			body: {},
+		}),
 	).rejects.toThrow(/Refused to send the credential's token/);
 	await expect(
 		transport.batch([{ method: 'GET', effect: 'read', url: `${foreignUrl()}/v1.0/users` }]),
@@ -55,7 +60,7 @@ test('a nextLink, an absolute URL and a $batch member on another host: clear err
 	expect(emu.since(mark)).toEqual([]);
 });
 
-test('an SMTP host from a node parameter or an item is not used: the credential\'s endpoint gets the mail, the other host nothing', async () => {
+test("an SMTP host from a node parameter or an item is not used: the credential's endpoint gets the mail, the other host nothing", async () => {
 	const emu = emulator();
 	const before = emu.smtp!.received.length;
 	const { output, error } = await runMail(

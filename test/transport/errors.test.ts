@@ -134,6 +134,8 @@ describe('error texts', () => {
 		expect(error.message).toBe(
 			'No answer from graph.microsoft.com for POST /users/x/sendMail: the connection failed',
 		);
-		expect(error.description).toMatch(/may have carried it out; it was not sent again.*send a mail.*twice/);
+		expect(error.description).toMatch(
+			/may have carried it out; it was not sent again.*send a mail.*twice/,
+		);
 	});
 });

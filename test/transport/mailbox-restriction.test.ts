@@ -120,7 +120,7 @@ test('directory reads of a user outside the restriction are sent (not mailbox da
 	expect(emu.since(mark)).toHaveLength(3);
 });
 
-test('$batch members and the users(\'…\') form are checked too; nothing is sent', async () => {
+test("$batch members and the users('…') form are checked too; nothing is sent", async () => {
 	const emu = emulator();
 	const transport = transportFor(ALLOWED);
 	const mark = emu.mark();

@@ -150,6 +150,42 @@ describe('$batch', () => {
 		expect(transport.stats.retryAfterMs).toBeGreaterThanOrEqual(transport.stats.retries * 1000);
 	});
 
+	it("refuses dependencies outside Graph's three patterns before sending anything", async () => {
+		const emu = emulator();
+		const { transport } = transportFor(emu);
+		const [a, b] = userIds();
+		const mark = emu.mark();
+		await expect(
+			transport.batch([
+				{ method: 'GET', effect: 'read', url: `/users/${a}` },
+				{ method: 'GET', effect: 'read', url: `/users/${b}` },
+				{ method: 'GET', effect: 'read', url: `/users/${b}`, dependsOn: [1] },
+				{ method: 'GET', effect: 'read', url: `/users/${b}`, dependsOn: [0] },
+			]),
+		).rejects.toThrow(/dependencies Microsoft Graph does not run/);
+		expect(emu.since(mark)).toEqual([]);
+	});
+
+	it('serial batches: a failed member does not cost the ones after it, which run in the next round', async () => {
+		const emu = emulator();
+		const { transport } = transportFor(emu);
+		const [a, b] = userIds();
+		const mark = emu.mark();
+		const results = await transport.batch(
+			[a, b, 'no-such-user@contoso.onmicrosoft.com', a, b].map((id) => ({
+				method: 'GET' as const,
+				effect: 'read' as const,
+				url: `/users/${id}`,
+			})),
+			{ serial: true },
+		);
+		expect(results.map((r) => r.status)).toEqual([200, 200, 404, 200, 200]);
+		const envelopes = emu.since(mark).filter((e) => e.batchSeq === undefined);
+		// Round 1: all five chained (the last two answered 424); round 2: those two, chained anew.
+		expect(envelopes).toHaveLength(2);
+		expect(transport.stats.retries).toBe(0);
+	});
+
 	it('maps member errors to their items and fails dependants with 424', async () => {
 		const emu = emulator();
 		const { transport } = transportFor(emu);
@@ -158,12 +194,13 @@ describe('$batch', () => {
 			[
 				{ method: 'GET', effect: 'read', url: `/users/${a}` },
 				{ method: 'GET', effect: 'read', url: '/users/no-such-user@contoso.onmicrosoft.com' },
+				// Graph's "same" pattern: every dependent member names the same one.
 				{ method: 'GET', effect: 'read', url: `/users/${b}`, dependsOn: [1] },
-				{ method: 'GET', effect: 'read', url: `/users/${b}`, dependsOn: [0] },
+				{ method: 'GET', effect: 'read', url: `/users/${a}`, dependsOn: [1] },
 			],
 			{ itemIndexOffset: 10 },
 		);
-		expect(results.map((r) => r.status)).toEqual([200, 404, 424, 200]);
+		expect(results.map((r) => r.status)).toEqual([200, 404, 424, 424]);
 		const missing = results[1];
 		if (missing.ok) throw new Error('expected a failure');
 		expect(missing.error).toBeInstanceOf(NodeApiError);
@@ -203,14 +240,18 @@ describe('$batch', () => {
 	});
 
 	it('plans chunks of 20 without splitting dependencies', () => {
-		const items: BatchItem[] = Array.from({ length: 45 }, () => ({ method: 'GET', effect: 'read', url: '/me' }));
+		const items: BatchItem[] = Array.from({ length: 45 }, () => ({
+			method: 'GET',
+			effect: 'read',
+			url: '/me',
+		}));
 		expect(planBatches(items).map((b) => b.length)).toEqual([20, 20, 5]);
 		items[20] = { method: 'GET', effect: 'read', url: '/me', dependsOn: [18] };
 		const plan = planBatches(items);
 		expect(plan.map((b) => b[0])).toEqual([0, 18, 38]);
 		expect(plan.every((b) => b.length <= 20)).toBe(true);
-		expect(() => planBatches([{ method: 'GET', effect: 'read', url: '/me', dependsOn: [0] }])).toThrow(
-			/earlier items/,
-		);
+		expect(() =>
+			planBatches([{ method: 'GET', effect: 'read', url: '/me', dependsOn: [0] }]),
+		).toThrow(/earlier items/);
 	});
 });

@@ -508,7 +508,9 @@ describe("through a CONNECT proxy, Microsoft's names reachable only through it",
 		transport = await createGraphTransport(context(globalApp()), 'microsoft365AppApi', {
 			retry: { maxAttempts: 1 },
 		});
-		const error = await transport.request({ effect: 'read', url: `/users/${ALICE}` }).catch((e: Error) => e);
+		const error = await transport
+			.request({ effect: 'read', url: `/users/${ALICE}` })
+			.catch((e: Error) => e);
 		expect(error).toBeInstanceOf(Error);
 		expect(proxy.count('login.microsoftonline.com:443')).toBeGreaterThanOrEqual(1);
 		expect(proxy.count('graph.microsoft.com:443')).toBe(0);

@@ -64,7 +64,12 @@ export async function readObject(
 	query: Record<string, QueryValue> = {},
 ): Promise<IDataObject> {
 	const transport = await getTransport(ctx, itemIndex);
-	const body = await transport.request<IDataObject>({ effect: 'read', url: path, query, itemIndex });
+	const body = await transport.request<IDataObject>({
+		effect: 'read',
+		url: path,
+		query,
+		itemIndex,
+	});
 	return output.apply(cleanObject(body));
 }
 
@@ -77,6 +82,12 @@ export async function readCount(
 	headers: Record<string, string>,
 ): Promise<number> {
 	const transport = await getTransport(ctx, itemIndex);
-	const body = await transport.request<unknown>({ effect: 'read', url: path, query, headers, itemIndex });
+	const body = await transport.request<unknown>({
+		effect: 'read',
+		url: path,
+		query,
+		headers,
+		itemIndex,
+	});
 	return Number(body);
 }

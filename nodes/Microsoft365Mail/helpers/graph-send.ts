@@ -148,7 +148,12 @@ export async function sendWithDraft(
 				stream.destroy();
 			}
 		}
-		await transport.request({ effect: 'createOnce', method: 'POST', url: `${messagePath}/send`, itemIndex });
+		await transport.request({
+			effect: 'createOnce',
+			method: 'POST',
+			url: `${messagePath}/send`,
+			itemIndex,
+		});
 	} catch (error) {
 		await transport
 			.request({ effect: 'replaceable', method: 'DELETE', url: messagePath, itemIndex })

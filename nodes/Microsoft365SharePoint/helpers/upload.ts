@@ -137,8 +137,7 @@ function conflictError(
 		`A file named "${path.split('/').pop()}" already exists at ${path} in the library "${library.name}"`,
 		{
 			itemIndex,
-			description:
-				`"If the Name Exists" is set to Fail. Choose Replace to overwrite it (as a new version) or Rename to keep both.${sessionNote ? ` ${sessionNote}` : ''}`,
+			description: `"If the Name Exists" is set to Fail. Choose Replace to overwrite it (as a new version) or Rename to keep both.${sessionNote ? ` ${sessionNote}` : ''}`,
 		},
 	);
 }

@@ -34,7 +34,7 @@ function legacyResource(credentials: {
 const LEGACY_MESSAGE =
 	'This Microsoft 365 Delegated OAuth2 credential was saved by n8n-nodes-m365 0.1.0 and cannot sign in: create a new one';
 const LEGACY_DESCRIPTION =
-	"It stores a field named \"resource\", which n8n sends to Microsoft's sign-in as a \"resource\" parameter, and Microsoft refuses it (AADSTS901002: The 'resource' request parameter is not supported). n8n keeps that value with the stored token, so editing this credential does not remove it. Create a new Microsoft 365 Delegated OAuth2 credential (same Tenant, Client ID and Client Secret; choose \"Sign In For\"), click \"Connect my account\", select it in your nodes, then delete the old one.";
+	'It stores a field named "resource", which n8n sends to Microsoft\'s sign-in as a "resource" parameter, and Microsoft refuses it (AADSTS901002: The \'resource\' request parameter is not supported). n8n keeps that value with the stored token, so editing this credential does not remove it. Create a new Microsoft 365 Delegated OAuth2 credential (same Tenant, Client ID and Client Secret; choose "Sign In For"), click "Connect my account", select it in your nodes, then delete the old one.';
 
 export const DELEGATED_CREDENTIAL = 'microsoft365OAuth2Api';
 
@@ -87,7 +87,8 @@ export async function createDelegatedTokenProvider(
 	// n8n signed in with.
 	const derived = delegatedSettings(credentials);
 	const legacy = legacyResource(credentials);
-	if (legacy !== undefined) throw new NodeOperationError(node, LEGACY_MESSAGE, { description: LEGACY_DESCRIPTION });
+	if (legacy !== undefined)
+		throw new NodeOperationError(node, LEGACY_MESSAGE, { description: LEGACY_DESCRIPTION });
 	const resource = credentials.signInFor === 'outlook' ? 'outlook' : 'graph';
 	let tokenData: OAuthTokenData = credentials.oauthTokenData ?? {};
 	let refreshing: Promise<string> | undefined;

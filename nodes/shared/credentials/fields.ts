@@ -76,7 +76,7 @@ export const CLOUD_FIELDS: INodeProperties[] = [
 		default: '',
 		placeholder: `${CLOUDS.global.smtpHost}:587`,
 		description:
-			"Host (and port, default 587 with STARTTLS) of the SMTP submission service. The Outlook token is sent over SMTP to this endpoint only; for the named clouds it is fixed (smtp.office365.com for Global). Empty: smtp.office365.com:587.",
+			'Host (and port, default 587 with STARTTLS) of the SMTP submission service. The Outlook token is sent over SMTP to this endpoint only; for the named clouds it is fixed (smtp.office365.com for Global). Empty: smtp.office365.com:587.',
 		displayOptions: { show: { cloud: ['custom'] } },
 	},
 	{

@@ -105,6 +105,24 @@ export function planBatches(items: BatchItem[], size = BATCH_SIZE): number[][] {
 	return batches;
 }
 
+/**
+ * Graph runs `dependsOn` only in three patterns (https://learn.microsoft.com/en-us/graph/known-issues,
+ * "Request dependencies are limited"): no member depends on another (parallel), each depends on
+ * the one before (serial), or every member that depends names the same one member (same). The
+ * reason a batch of `items` (by index) breaks that, or undefined.
+ */
+export function dependsOnProblem(items: BatchItem[], batch: number[]): string | undefined {
+	const deps = batch.map((i) => (items[i].dependsOn ?? []).filter((d) => batch.includes(d)));
+	if (deps.every((d) => d.length === 0)) return undefined;
+	if (deps.some((d) => d.length > 1))
+		return 'a member depends on more than one other member; Graph takes one dependency per member';
+	const serial = deps.every((d, k) => (k === 0 ? d.length === 0 : d[0] === batch[k - 1]));
+	if (serial) return undefined;
+	const targets = new Set(deps.filter((d) => d.length).map((d) => d[0]));
+	if (targets.size === 1) return undefined;
+	return 'Graph runs a batch fully in parallel, fully serial (each member depending on the one before), or with every dependent member naming the same member; this batch mixes them';
+}
+
 function lowerHeaders(headers: Record<string, string> | undefined): Record<string, string> {
 	const out: Record<string, string> = {};
 	for (const [k, v] of Object.entries(headers ?? {})) out[k.toLowerCase()] = String(v);
@@ -136,6 +154,17 @@ export async function runBatch(
 			'The batch cannot be split into requests of 20',
 			(error as Error).message,
 		);
+	}
+	if (!options.serial) {
+		for (const batch of plan) {
+			const problem = dependsOnProblem(items, batch);
+			if (problem)
+				throw refusedRequestError(
+					transport.node,
+					'The batch has dependencies Microsoft Graph does not run',
+					`${problem} (items ${batch[0]}-${batch[batch.length - 1]}). Nothing was sent.`,
+				);
+		}
 	}
 	const concurrency = Math.max(1, options.concurrency ?? transport.batchConcurrency);
 

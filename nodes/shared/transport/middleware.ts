@@ -61,12 +61,7 @@ export interface RequestState {
 
 /** Why a failed request was not (or no longer) sent again. */
 export type NotRetriedReason =
-	| 'may-have-acted'
-	| 'upload-fragment'
-	| 'stream-body'
-	| 'attempts'
-	| 'budget'
-	| 'aborted';
+	'may-have-acted' | 'upload-fragment' | 'stream-body' | 'attempts' | 'budget' | 'aborted';
 
 export interface TransportContext extends Context {
 	m365?: RequestState;
@@ -280,8 +275,7 @@ export class RetryMiddleware implements Middleware {
 			const response = context.response!;
 			const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'));
 			state.retryAfterMs = retryAfterMs;
-			if (!mayRetryStatus(state.effect, response.status, retryAfterMs) || !state.replayable)
-				return;
+			if (!mayRetryStatus(state.effect, response.status, retryAfterMs) || !state.replayable) return;
 			const decision = decideWait(this.policy, attempt, started, retryAfterMs, this.random);
 			if (!decision.retry) {
 				state.stoppedBecause = decision.reason;

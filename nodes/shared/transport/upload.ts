@@ -89,7 +89,6 @@ export interface PreauthenticatedHttp {
 	request(request: PreauthenticatedRequest): Promise<PreauthenticatedResponse>;
 }
 
-
 export interface UploadProgress {
 	/** Bytes the service acknowledged. */
 	uploaded: number;
