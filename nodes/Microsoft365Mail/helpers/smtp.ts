@@ -54,7 +54,7 @@ export function smtpErrorMessage(
 			description:
 				scheme === 'application'
 					? 'Exchange answers "535 5.7.3 Authentication unsuccessful" when the token is not for Outlook (its audience must be https://outlook.office365.com: check the credential\'s Cloud and Outlook resource), when the app lacks the Office 365 Exchange Online application permission SMTP.SendAsApp (with admin consent), when the app\'s service principal was not registered in Exchange (New-ServicePrincipal) and given rights on the mailbox (Add-MailboxPermission), or when SMTP AUTH is disabled for the mailbox (Set-CASMailbox -SmtpClientAuthenticationDisabled $false).'
-					: 'Exchange answers "535 5.7.3 Authentication unsuccessful" when the token is not for Outlook: use a Microsoft 365 Delegated OAuth2 credential with Resource "Outlook Legacy Protocols" and the SMTP protocol (scope https://outlook.office.com/SMTP.Send), signed in as the sending user; also when SMTP AUTH is disabled for the mailbox (Set-CASMailbox -SmtpClientAuthenticationDisabled $false).',
+					: 'Exchange answers "535 5.7.3 Authentication unsuccessful" when the token is not for Outlook: use a Microsoft 365 Delegated OAuth2 credential with Sign In For "Outlook Legacy Protocols" and the SMTP protocol (scope https://outlook.office.com/SMTP.Send), signed in as the sending user; also when SMTP AUTH is disabled for the mailbox (Set-CASMailbox -SmtpClientAuthenticationDisabled $false).',
 		};
 	}
 	if (/SendAsDenied/i.test(response)) {

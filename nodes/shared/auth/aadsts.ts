@@ -21,7 +21,7 @@ export const AADSTS_MESSAGES: Record<number, string> = {
 	700027:
 		'The certificate was not accepted: the certificate that signed the client assertion is not registered on the app, does not match the private key, or has expired. Upload the certificate (public part, .cer/.pem) under Certificates & secrets → Certificates, and check that Certificate or Thumbprint and Private Key belong to it.',
 	70011:
-		'A requested scope is not valid. Check Additional Scopes for typos and that every scope belongs to one resource (Graph permissions, or Outlook protocols with Resource "Outlook"); app-only tokens accept only <resource>/.default.',
+		'A requested scope is not valid. Check Additional Scopes for typos and that every scope belongs to one resource (Graph permissions, or Outlook protocols with Sign In For "Outlook Legacy Protocols"); app-only tokens accept only <resource>/.default.',
 	50020:
 		'The signed-in account is not a user or guest of the credential\'s tenant. Sign in with an account of that tenant, invite the account as a guest, or set Tenant to the account\'s own tenant ("organizations" for a multi-tenant app).',
 	500011:
