@@ -24,7 +24,7 @@ import type {
 	NodeOperationError as NodeOperationErrorType,
 } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
-import { mayHaveActed } from './errors';
+import { markMayHaveActed, mayHaveActed } from './errors';
 import { redact } from './redact';
 
 export type ItemResult = IDataObject | IDataObject[] | INodeExecutionData | INodeExecutionData[];
@@ -57,6 +57,19 @@ type ItemError = NodeApiError | NodeOperationErrorType;
 
 /** The item's error as n8n shows it: an n8n error with the item index, secrets redacted. */
 export function itemError(ctx: IExecuteFunctions, error: unknown, itemIndex: number): ItemError {
+	const owner = (error as { context?: { itemIndex?: unknown } } | undefined)?.context?.itemIndex;
+	if (
+		(error instanceof NodeApiError || error instanceof NodeOperationError) &&
+		typeof owner === 'number' &&
+		owner !== itemIndex
+	) {
+		// One error shared by several items (a failed $batch envelope): each item gets its own.
+		const copy = new NodeOperationError(ctx.getNode(), redact(error.message), {
+			description: error.description ? redact(error.description) : undefined,
+			itemIndex,
+		});
+		return mayHaveActed(error) ? markMayHaveActed(copy) : copy;
+	}
 	if (error instanceof NodeApiError || error instanceof NodeOperationError) {
 		error.context = { ...(error.context ?? {}), itemIndex };
 		error.message = redact(error.message);
@@ -93,7 +106,13 @@ interface LedgerEntry {
 	uncertain?: ItemError;
 }
 
-const LEDGER_EXECUTIONS = 50;
+/**
+ * Ledgers are kept while n8n may still retry the node: its retries come within seconds (at most 5
+ * tries, at most 5 s apart), so a ledger younger than LEDGER_KEEP_MS is never dropped; older ones
+ * go past LEDGER_EXECUTIONS or after LEDGER_TTL_MS.
+ */
+const LEDGER_EXECUTIONS = 200;
+const LEDGER_KEEP_MS = 10 * 60_000;
 const LEDGER_TTL_MS = 60 * 60_000;
 const ledgers = new Map<string, { at: number; items: Map<number, LedgerEntry> }>();
 
@@ -110,9 +129,12 @@ function ledgerFor(ctx: IExecuteFunctions): Map<number, LedgerEntry> | undefined
 	const runIndex = (ctx as unknown as { runIndex?: number }).runIndex ?? 0;
 	const id = `${executionId}\u0000${node.id ?? node.name}\u0000${runIndex}`;
 	const now = Date.now();
-	for (const [key, ledger] of ledgers)
-		if (now - ledger.at > LEDGER_TTL_MS || ledgers.size > LEDGER_EXECUTIONS) ledgers.delete(key);
+	for (const [key, ledger] of ledgers) {
+		const age = now - ledger.at;
+		if (age > LEDGER_TTL_MS || (ledgers.size > LEDGER_EXECUTIONS && age > LEDGER_KEEP_MS))
+			ledgers.delete(key);
 		else break;
+	}
 	let ledger = ledgers.get(id);
 	if (!ledger) {
 		ledger = { at: now, items: new Map() };

@@ -14,6 +14,7 @@ import {
 } from 'nodemailer';
 import { NodeOperationError, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
 import { jwtClaims } from '../../shared/auth';
+import { markMayHaveActed } from '../../shared/errors';
 import { registerSecret, redact } from '../../shared/redact';
 import type { GraphTransport } from '../../shared/transport';
 import { assertSupportedProxy, proxyForSmtp } from '../../shared/transport/http-client';
@@ -69,6 +70,20 @@ export function smtpErrorMessage(
 		description:
 			'Check the SMTP host and port (smtp.office365.com, 587 with STARTTLS) and that the network allows the connection.',
 	};
+}
+
+/**
+ * Whether an SMTP failure may have come after the server took the message: anything but a
+ * refusal before DATA (connection, TLS, AUTH, MAIL FROM, RCPT TO) — e.g. the connection dropped
+ * while the message was sent or before the server's "250" after it.
+ */
+export function mayHaveBeenSubmitted(error: unknown): boolean {
+	const e = error as { code?: string; command?: string };
+	// Refused before any message went out: no connection, no TLS, sign-in or envelope refused.
+	if (['ECONNREFUSED', 'EDNS', 'ENOTFOUND', 'ETLS', 'EAUTH', 'EENVELOPE'].includes(String(e.code)))
+		return false;
+	const command = String(e.command ?? '').toUpperCase();
+	return !/^(CONN|EHLO|HELO|LHLO|STARTTLS|AUTH|MAIL FROM|RCPT TO)/.test(command);
 }
 
 /** Sends the jobs in order; one result per job. */
@@ -168,13 +183,14 @@ export async function sendSmtp(
 				}
 				if ('failure' in outcome) {
 					const { message, description } = smtpErrorMessage(outcome.failure, scheme, settings);
-					results.set(
-						job,
-						new NodeOperationError(ctx.getNode(), message, {
-							description,
-							itemIndex: job.itemIndex,
-						}),
-					);
+					const uncertain = mayHaveBeenSubmitted(outcome.failure);
+					const error = new NodeOperationError(ctx.getNode(), message, {
+						description: uncertain
+							? `${description} The message was handed to the server before the failure, so it may have been sent: it is not sent again (not even by Retry On Fail); check the recipient's mailbox or the Sent Items before running it again.`
+							: description,
+						itemIndex: job.itemIndex,
+					});
+					results.set(job, uncertain ? markMayHaveActed(error) : error);
 					continue;
 				}
 				const info = outcome.info;

@@ -3,6 +3,7 @@
  * input before the first request, resolves mentions, uploads the file (if any) into the
  * channel's files folder, then posts the message (or the reply).
  */
+import { markMayHaveActed } from '../../shared/errors';
 import { NodeOperationError, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
 import { getTransport } from '../../shared/node-common';
 import type { GraphTransport } from '../../shared/transport';
@@ -111,13 +112,31 @@ export async function postChannelMessage(
 		itemIndex,
 	);
 	const url = replyTo ? `${channelPath}/messages/${replyTo}/replies` : `${channelPath}/messages`;
-	const posted = await transport.request<IDataObject>({
-		effect: 'createOnce',
-		method: 'POST',
-		url,
-		body: message,
-		itemIndex,
-	});
+	let posted: IDataObject;
+	try {
+		posted = await transport.request<IDataObject>({
+			effect: 'createOnce',
+			method: 'POST',
+			url,
+			body: message,
+			itemIndex,
+		});
+	} catch (error) {
+		if (!uploaded) throw error;
+		// The file is in the channel's files already: running the item again (n8n's Retry On Fail
+		// included) would upload it a second time ("name 1.ext"), so it is not run again.
+		const e = error as { message?: string; description?: string };
+		throw markMayHaveActed(
+			new NodeOperationError(
+				node,
+				`The file "${String(uploaded.name)}" was uploaded, but the message was not posted: ${String(e.message ?? error)}`,
+				{
+					itemIndex,
+					description: `${e.description ? `${e.description} ` : ''}The file is in the channel's files folder (${String(uploaded.webUrl ?? uploaded.name)}). This item is not run again by Retry On Fail, so the file is not uploaded twice: post a message that links it, or delete it and run the item again.`,
+				},
+			),
+		);
+	}
 	delete posted['@odata.context'];
 	if (uploaded)
 		return {

@@ -287,11 +287,7 @@ export async function runBatch(
 			// Attempts count per member: each member may be throttled `maxAttempts` times, whatever
 			// happens to the others (in a serial batch a throttled member holds up those after it).
 			const throttled = [...retry];
-			let worst = 0;
-			for (const i of throttled) {
-				throttles.set(i, (throttles.get(i) ?? 0) + 1);
-				worst = Math.max(worst, throttles.get(i)!);
-			}
+			for (const i of throttled) throttles.set(i, (throttles.get(i) ?? 0) + 1);
 			// A 424 (failed dependency) whose dependency is being retried is retried with it. In a
 			// serial batch a 424 only means "not run because a member before it failed or waits":
 			// it runs in a later round and is never counted as an attempt.
@@ -317,21 +313,55 @@ export async function runBatch(
 				pending = unrun;
 				continue;
 			}
-			const decision = decideWait(transport.policy, worst, started, longestRetryAfter);
-			if (!decision.retry) {
-				for (const i of retry) {
-					if (unrun.includes(i)) continue;
+			// A member throttled `maxAttempts` times gives up; the others wait and go again.
+			const exhausted = new Set(
+				throttled.filter((i) => (throttles.get(i) ?? 0) >= transport.policy.maxAttempts),
+			);
+			for (const i of exhausted) {
+				const answer = byId.get(String(i))!;
+				fail(i, answer.status, answer.headers, answer.body, {
+					attempts: throttles.get(i) ?? round,
+					stoppedBecause: 'attempts',
+					retryAfterMs: longestRetryAfter,
+				});
+			}
+			const stillThrottled = throttled.filter((i) => !exhausted.has(i));
+			// Dependants (not serial) wait only on a member that goes again.
+			const waiting = retry.filter(
+				(i) =>
+					!exhausted.has(i) &&
+					(stillThrottled.includes(i) ||
+						(items[i].dependsOn ?? []).some((d) => stillThrottled.includes(d))),
+			);
+			for (const i of retry)
+				if (!exhausted.has(i) && !waiting.includes(i)) {
+					const answer = byId.get(String(i))!;
+					fail(i, answer.status, answer.headers, answer.body, { attempts: round });
+				}
+			const decision =
+				stillThrottled.length > 0
+					? decideWait(
+							transport.policy,
+							Math.max(...stillThrottled.map((i) => throttles.get(i) ?? 1)),
+							started,
+							longestRetryAfter,
+						)
+					: undefined;
+			if (!decision?.retry) {
+				for (const i of waiting) {
 					const answer = byId.get(String(i))!;
 					fail(i, answer.status, answer.headers, answer.body, {
 						attempts: throttles.get(i) ?? round,
-						stoppedBecause: decision.reason,
-						retryAfterMs: decision.retryAfterMs,
+						stoppedBecause: decision?.reason,
+						retryAfterMs: decision?.retryAfterMs,
 					});
 				}
 				if (unrun.length === 0) return;
 				pending = unrun;
 				continue;
 			}
+			retry.length = 0;
+			retry.push(...waiting);
 			// The members not run wait with the throttled ones and go again in the same round.
 			retry.push(...unrun);
 			recordWait(transport.stats, decision);

@@ -464,26 +464,37 @@ export const USER_DATA = new Set(
 		'presence',
 		'onlineMeetings',
 		'getMailTips',
+		'insights',
+		'planner',
+		'people',
+		'followedSites',
 	].map((s) => s.toLowerCase()),
 );
 
 /** The user a Graph path's data belongs to (`/v1.0/users/{id}/messages/...` → id), or undefined. */
 export function userOfDataPath(pathname: string): string | undefined {
-	const segments = pathname.split('/').filter(Boolean);
+	// Decoded segment by segment (`/%75sers/…` is `/users/…`); `.` and `..` resolved as a URL would.
+	const segments: string[] = [];
+	for (const raw of pathname.split('/')) {
+		const segment = safeDecode(raw);
+		if (segment === '' || segment === '.') continue;
+		if (segment === '..') segments.pop();
+		else segments.push(segment);
+	}
 	if (/^(v1\.0|beta)$/i.test(segments[0] ?? '')) segments.shift();
 	let user: string | undefined;
 	let rest: string | undefined;
 	const head = segments[0] ?? '';
-	const call = /^users\('(.*)'\)$/i.exec(safeDecode(head));
+	const call = /^users\('(.*)'\)$/i.exec(head);
 	if (call) {
 		user = call[1].replace(/''/g, "'");
 		rest = segments[1];
 	} else if (head.toLowerCase() === 'users' && segments.length >= 3) {
-		user = safeDecode(segments[1]);
+		user = segments[1];
 		rest = segments[2];
 	}
 	if (user === undefined || rest === undefined) return undefined;
-	const segment = safeDecode(rest).split(/[(:]/)[0].toLowerCase();
+	const segment = rest.split(/[(:]/)[0].toLowerCase();
 	return USER_DATA.has(segment) ? user : undefined;
 }
 

@@ -436,13 +436,20 @@ export async function uploadLargeFile(options: LargeUploadOptions): Promise<Larg
 	let final: PreauthenticatedResponse | undefined;
 	let failure: UploadSessionError | undefined;
 
-	/** Deletes the session; true only when the service confirmed it is gone (204, or 404 already). */
-	const cancel = async (): Promise<boolean> => {
+	/** A PUT carrying the last byte went out: the file may have been committed since. */
+	let finalSent = false;
+	/**
+	 * Deletes the session: `deleted` when the service deleted it (204), `gone` when it no longer
+	 * knows it (404: expired, cancelled, or completed by a last fragment whose answer was lost),
+	 * `failed` when the cancel itself failed.
+	 */
+	const cancel = async (): Promise<'deleted' | 'gone' | 'failed'> => {
 		try {
 			const answer = await http.request({ method: 'DELETE', url, effect: 'replaceable' });
-			return answer.status === 204 || answer.status === 200 || answer.status === 404;
+			if (answer.status === 204 || answer.status === 200) return 'deleted';
+			return answer.status === 404 ? 'gone' : 'failed';
 		} catch {
-			return false;
+			return 'failed';
 		}
 	};
 
@@ -454,6 +461,7 @@ export async function uploadLargeFile(options: LargeUploadOptions): Promise<Larg
 	): Promise<Attempt> => {
 		const end = chunkStart + length - 1;
 		requests += 1;
+		if (end + 1 === total) finalSent = true;
 		let response: PreauthenticatedResponse;
 		try {
 			response = await http.request({
@@ -666,9 +674,12 @@ export async function uploadLargeFile(options: LargeUploadOptions): Promise<Larg
 	if (failure || !final) {
 		const error = failure ?? new UploadSessionError('The upload failed.');
 		if (!final) {
-			if (error.status === 404 && /may have been committed/.test(error.message))
-				error.session = 'maybe-committed';
-			else error.session = (await cancel()) ? 'deleted' : 'not-deleted';
+			const outcome = await cancel();
+			// Deleted while it still existed: no file. Gone or not cancelled after the last byte
+			// went out: the file may have been committed. Gone before that: nothing was committed.
+			if (outcome === 'deleted') error.session = 'deleted';
+			else if (finalSent) error.session = 'maybe-committed';
+			else error.session = outcome === 'gone' ? 'deleted' : 'not-deleted';
 		}
 		throw error;
 	}
