@@ -242,8 +242,8 @@ export interface FaultOperation {
 	checkOutput: (result: RunNodeResult, c: CaseContext) => void;
 	/** Requests (pattern names and counts) the node sends after a failure at `position`. */
 	cleanup?: (position: Position, kind: FaultKind, expected: Expected) => Record<string, number>;
-	/** Products a failure at `position` leaves besides those `creates` says (cleanups, drafts). */
-	productsAfterFailure?: (
+	/** Products the run leaves besides those `creates` says (a source file, cleanups, drafts). */
+	productsAfter?: (
 		position: Position,
 		handled: boolean,
 		expected: Expected,
@@ -316,8 +316,13 @@ export function describeFaults(emulator: () => Emulator, op: FaultOperation): vo
 				op.patterns.map((p) => p.name).sort(),
 			);
 			const products = await op.products(c);
-			for (const p of op.patterns.filter((q) => q.creates))
-				expect({ [p.creates!]: products[p.creates!] }).toEqual({ [p.creates!]: 1 });
+			const made: Record<string, number> = {};
+			for (const p of op.patterns.filter((q) => q.creates)) made[p.creates!] = 1;
+			expect(products).toEqual(
+				op.productsAfter
+					? op.productsAfter(positions[0], false, { fate: 'ok', attempts: 1, statusReads: 0 }, made)
+					: made,
+			);
 		});
 
 		describe.each(op.patterns.map((p) => [p.name, p] as const))('fault at %s', (_n, pattern) => {
@@ -393,10 +398,9 @@ export function describeFaults(emulator: () => Emulator, op: FaultOperation): vo
 					wanted[p.creates] = made ? 1 : 0;
 				});
 				const products = await op.products(c);
-				const want =
-					expected.fate === 'ok' || !op.productsAfterFailure
-						? wanted
-						: op.productsAfterFailure(position!, handled, expected, wanted);
+				const want = op.productsAfter
+					? op.productsAfter(position!, handled, expected, wanted)
+					: wanted;
 				expect(products).toEqual(want);
 
 				if (expected.fate === 'ok') return;
