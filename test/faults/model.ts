@@ -48,6 +48,8 @@ export interface Position {
 	effect: PositionEffect;
 	/** Matching requests before this one in the fault-free run (the fault rule's `skip`). */
 	skip: number;
+	/** The product a request of this position makes (a message, a file...). */
+	creates?: string;
 }
 
 /**
@@ -203,8 +205,9 @@ export function firstJson(result: RunNodeResult): IDataObject | undefined {
 	return result.output?.[0]?.[0]?.json;
 }
 
-/** The text a failure whose request may have been carried out must say. */
-export const MAY_HAVE_ACTED = /may have (been carried out|carried it out|completed the file)/;
+/** The text a failure whose request may have been carried out (or was) must say. */
+export const MAY_HAVE_ACTED =
+	/may have (been carried out|carried it out|completed the file)|so it was carried out|was carried out as a copy/;
 
 /** Node settings for n8n's Retry On Fail: two tries, no wait. */
 export const RETRY_ON_FAIL = { retryOnFail: true, maxTries: 2, waitBetweenTries: 0 };
@@ -215,9 +218,7 @@ export const esc = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
 // The generic suite
 
 /** A request pattern of an operation; `creates` names the product a request of it makes. */
-export interface Pattern extends Omit<Position, 'skip'> {
-	creates?: string;
-}
+export type Pattern = Omit<Position, 'skip'>;
 
 export interface CaseContext {
 	/** Unique per run: message text, file name, subject. */
@@ -240,8 +241,12 @@ export interface FaultOperation {
 	products: (c: CaseContext) => Promise<Record<string, number>> | Record<string, number>;
 	/** Checks a successful run's output (ids). */
 	checkOutput: (result: RunNodeResult, c: CaseContext) => void;
-	/** Requests (pattern names and counts) the node sends after a failure at `position`. */
-	cleanup?: (position: Position, kind: FaultKind, expected: Expected) => Record<string, number>;
+	/** Requests (pattern names and counts) the fault adds besides its repeats (cleanups, lookups). */
+	extraRequests?: (
+		position: Position,
+		kind: FaultKind,
+		expected: Expected,
+	) => Record<string, number>;
 	/** Products the run leaves besides those `creates` says (a source file, cleanups, drafts). */
 	productsAfter?: (
 		position: Position,
@@ -367,8 +372,8 @@ export function describeFaults(emulator: () => Emulator, op: FaultOperation): vo
 				if (expected.fate === 'ok') add(counts, position!.name, expected.attempts - 1);
 				else add(counts, position!.name, expected.attempts);
 				if (op.statusRead) add(counts, op.statusRead, expected.statusReads);
-				if (expected.fate !== 'ok' && op.cleanup)
-					for (const [name, n] of Object.entries(op.cleanup(position!, kind, expected)))
+				if (op.extraRequests)
+					for (const [name, n] of Object.entries(op.extraRequests(position!, kind, expected)))
 						add(counts, name, n);
 				expect(countByPattern(log, all())).toEqual(grouped(counts));
 
