@@ -124,10 +124,7 @@ export async function sendBulk(
 		const runGroups = async () => {
 			for (let group = groups.shift(); group; group = groups.shift()) {
 				await pacer.take(group.length);
-				const answers = await transport.batch(batchMembers(group), {
-					concurrency: 1,
-					serial: true,
-				});
+				const answers = await transport.batch(batchMembers(group), { concurrency: 1, serial: true });
 				answers.forEach((answer, i) => {
 					const job = group[i];
 					results.set(job, answer.ok ? onSent(job, 'batch') : answer.error);
