@@ -168,6 +168,11 @@ export interface FaultRule {
 	latencyMs?: number;
 	/** Applies to the next `count` matching requests (default unlimited while `ratio` is set, else 1). */
 	count?: number;
+	/**
+	 * Lets the first `skip` matching requests through untouched (they do not use up `count`), so a
+	 * fault can hit the n-th request of a path that a client sends several times (default 0).
+	 */
+	skip?: number;
 	/** Fraction of matching requests affected, drawn from the emulator's seeded random sequence. */
 	ratio?: number;
 	/** Also applies to $batch members (default true). */
@@ -187,7 +192,7 @@ export function seededRandom(seed: number): () => number {
 }
 
 export class Faults {
-	private rules: (FaultRule & { id: string; remaining: number })[] = [];
+	private rules: (FaultRule & { id: string; remaining: number; skipping: number })[] = [];
 	private random: () => number;
 	/** Added to every request, before any other work. */
 	latencyMs = 0;
@@ -203,7 +208,7 @@ export class Faults {
 	add(rule: FaultRule): string {
 		const id = rule.id ?? randomUUID();
 		const remaining = rule.count ?? (rule.ratio !== undefined ? Number.POSITIVE_INFINITY : 1);
-		this.rules.push({ ...rule, id, remaining });
+		this.rules.push({ ...rule, id, remaining, skipping: Math.max(0, rule.skip ?? 0) });
 		return id;
 	}
 
@@ -217,7 +222,7 @@ export class Faults {
 	}
 
 	list(): FaultRule[] {
-		return this.rules.map((r) => ({ ...r }));
+		return this.rules.map(({ skipping, ...r }) => ({ ...r, skip: skipping }));
 	}
 
 	/** The fault rules that apply to this request (consuming their counts). */
@@ -236,6 +241,10 @@ export class Faults {
 			}
 			// One refusal (status or reset) per request; latency rules add up.
 			if (rule.kind !== 'latency' && hits.some((h) => h.kind !== 'latency')) continue;
+			if (rule.skipping > 0) {
+				rule.skipping -= 1;
+				continue;
+			}
 			if (rule.ratio !== undefined && this.random() >= rule.ratio) continue;
 			rule.remaining -= 1;
 			hits.push(rule);

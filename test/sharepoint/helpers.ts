@@ -60,15 +60,18 @@ export function libraryId(emu: Emulator, library = 'Reports', site = '/sites/rep
 
 export interface RunOptions extends Partial<Omit<RunNodeOptions, 'node'>> {
 	app?: keyof typeof APPS;
+	/** Node settings (On Error, Retry On Fail). */
+	settings?: Partial<RunNodeOptions['node']>;
 }
 
 /** Runs the node (app-only credential) with the Reports library of the Reports site by default. */
 export async function run(emu: Emulator, parameters: INodeParameters, options: RunOptions = {}) {
-	const { app = 'archive', ...rest } = options;
+	const { app = 'archive', settings, ...rest } = options;
 	return await runNode({
 		nodeTypes,
 		credentialTypes,
 		node: {
+			...(settings ?? {}),
 			type: TYPE,
 			parameters: {
 				authentication: 'app',

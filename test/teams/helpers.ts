@@ -128,17 +128,20 @@ async function credentialsFor(run: TeamsRun): Promise<{
 
 export async function runTeams(run: TeamsRun): Promise<RunNodeResult> {
 	const { credentials, credentialsData, authentication } = await credentialsFor(run);
+	const { node: nodeSettings, ...extra } = run.extra ?? {};
 	return await runNode({
 		nodeTypes,
 		credentialTypes,
 		node: {
+			// Node settings (On Error, Retry On Fail); the type, parameters and credentials are these.
+			...(nodeSettings ?? {}),
 			type: TYPE,
 			parameters: { authentication, ...run.parameters },
 			credentials,
 		},
 		credentialsData: credentialsData as never,
 		input: run.input,
-		...run.extra,
+		...extra,
 	});
 }
 

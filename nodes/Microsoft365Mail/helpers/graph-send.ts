@@ -134,13 +134,13 @@ export async function sendWithDraft(
 				uploadRequests += result.requests;
 			} catch (error) {
 				if (error instanceof UploadSessionError) {
+					// The session's note speaks of files in a folder; an attachment that may be complete
+					// is on a draft that is deleted next, so only whether the session is gone matters.
+					const note = error.session === 'maybe-committed' ? '' : ` ${error.sessionNote}`;
 					throw new NodeOperationError(
 						ctx.getNode(),
 						`Attachments: the upload of "${a.fileName}" failed: ${error.message}`,
-						{
-							itemIndex,
-							description: `The message was not sent; its draft is deleted. ${error.sessionNote}`,
-						},
+						{ itemIndex, description: `The message was not sent.${note}` },
 					);
 				}
 				throw nodeError(ctx.getNode(), error, itemIndex);
@@ -155,10 +155,26 @@ export async function sendWithDraft(
 			itemIndex,
 		});
 	} catch (error) {
-		await transport
-			.request({ effect: 'replaceable', method: 'DELETE', url: messagePath, itemIndex })
-			.catch(() => undefined);
-		throw nodeError(ctx.getNode(), error, itemIndex);
+		// After a send whose answer was lost the draft is gone (sent): a 404 is no failure.
+		const deleted = await transport
+			.send({
+				effect: 'replaceable',
+				method: 'DELETE',
+				url: messagePath,
+				acceptStatus: [404],
+				itemIndex,
+			})
+			.then(
+				() => true,
+				() => false,
+			);
+		const failure = nodeError(ctx.getNode(), error, itemIndex);
+		failure.description = `${failure.description ?? ''} ${
+			deleted
+				? 'The draft is deleted.'
+				: `The draft could not be deleted: delete it from the Drafts folder (ID ${draft.id}).`
+		}`.trim();
+		throw failure;
 	}
 	return { draftId: draft.id, uploadRequests };
 }

@@ -4,6 +4,7 @@
  * (copy, then delete the original once the copy is complete).
  */
 import { NodeOperationError, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
+import { markMayHaveActed } from '../../shared/errors';
 import type { GraphTransport } from '../../shared/transport';
 import { sleep } from '../../shared/transport/retry';
 import {
@@ -176,6 +177,7 @@ export async function waitForCopy(
 ): Promise<string> {
 	const deadline = Date.now() + timeoutMs;
 	let wait = 250;
+	let unavailable = 0;
 	for (;;) {
 		const response = await transport.sendUnauthenticated<MonitorStatus>({
 			effect: 'read',
@@ -186,8 +188,20 @@ export async function waitForCopy(
 		});
 		const body = (typeof response.body === 'object' && response.body) || {};
 		if (body.status === 'completed' && body.resourceId) return body.resourceId;
-		if (body.status === 'failed' || body.status === 'cancelled' || response.status >= 400)
-			throw onFailure(body);
+		// A 5xx (or throttling the transport's retries did not get past) is about the monitor, not
+		// the copy: it goes on, and so does the polling.
+		if ((response.status >= 500 || response.status === 429) && ++unavailable < 5) {
+			await sleep(wait);
+			continue;
+		}
+		if (response.status >= 400)
+			throw new NodeOperationError(
+				ctx.getNode(),
+				`The progress of the copy could not be read: HTTP ${response.status}`,
+				{ itemIndex, description: body.error?.message ?? undefined },
+			);
+		unavailable = 0;
+		if (body.status === 'failed' || body.status === 'cancelled') throw onFailure(body);
 		if (Date.now() + wait > deadline) {
 			throw new NodeOperationError(
 				ctx.getNode(),
@@ -243,25 +257,64 @@ export async function copyTo(
 		);
 	}
 	if (!wait) return { monitorUrl };
-	const id = await waitForCopy(
-		ctx,
-		transport,
-		monitorUrl,
-		(status) =>
-			status.error?.code === 'nameAlreadyExists'
-				? conflictAt(ctx, destination.library, path, itemIndex)
-				: new NodeOperationError(
-						ctx.getNode(),
-						`The copy to ${path} failed: ${status.error?.message ?? status.status ?? 'unknown error'}`,
-						{ itemIndex },
-					),
-		wait.timeoutMs,
-		itemIndex,
+	// From here on the copy was accepted: a failure that is not the copy's own (failed, or a name
+	// conflict) leaves it made or under way, and must say so (a rerun would copy a second time).
+	let refused: NodeOperationError | undefined;
+	let id: string;
+	try {
+		id = await waitForCopy(
+			ctx,
+			transport,
+			monitorUrl,
+			(status) =>
+				(refused =
+					status.error?.code === 'nameAlreadyExists'
+						? conflictAt(ctx, destination.library, path, itemIndex)
+						: new NodeOperationError(
+								ctx.getNode(),
+								`The copy to ${path} failed: ${status.error?.message ?? status.status ?? 'unknown error'}`,
+								{ itemIndex },
+							)),
+			wait.timeoutMs,
+			itemIndex,
+		);
+	} catch (error) {
+		if (refused && error === refused) throw refused;
+		throw copyUnconfirmed(ctx, path, destination.library, error, itemIndex, 'started');
+	}
+	try {
+		const item = await transport.request<DriveItem>({
+			effect: 'read',
+			url: itemUrl(destination.library.driveId, { id }),
+			itemIndex,
+		});
+		return { monitorUrl, item };
+	} catch (error) {
+		throw copyUnconfirmed(ctx, path, destination.library, error, itemIndex, 'completed');
+	}
+}
+
+/**
+ * A failure after SharePoint accepted a copy: the copy is made (`completed`) or may be (`started`);
+ * marked so that n8n's Retry On Fail does not copy again.
+ */
+export function copyUnconfirmed(
+	ctx: IExecuteFunctions,
+	path: string,
+	library: Library,
+	error: unknown,
+	itemIndex: number,
+	stage: 'started' | 'completed',
+): NodeOperationError {
+	const reason = (error as { message?: string })?.message ?? String(error);
+	const what =
+		stage === 'completed'
+			? `SharePoint completed the copy to ${path}, so it was carried out, but reading the new item failed`
+			: `SharePoint accepted the copy to ${path}, so it may have been carried out, but its progress could not be followed`;
+	return markMayHaveActed(
+		new NodeOperationError(ctx.getNode(), `${what}: ${reason}`, {
+			itemIndex,
+			description: `Check ${path} in the library "${library.name}" before running the item again: running it again would copy a second time.`,
+		}),
 	);
-	const item = await transport.request<DriveItem>({
-		effect: 'read',
-		url: itemUrl(destination.library.driveId, { id }),
-		itemIndex,
-	});
-	return { monitorUrl, item };
 }

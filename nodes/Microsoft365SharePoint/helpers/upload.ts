@@ -12,6 +12,7 @@ import {
 	type IDataObject,
 	type IExecuteFunctions,
 } from 'n8n-workflow';
+import { markMayHaveActed } from '../../shared/errors';
 import type { GraphTransport } from '../../shared/transport';
 import {
 	DEFAULT_UPLOAD_CHUNK_SIZE,
@@ -213,6 +214,15 @@ export async function uploadFile(
 		if (error instanceof UploadSessionError) {
 			if (error.status === 409)
 				throw conflictError(ctx, library, path, itemIndex, error.sessionNote);
+			if (error.session === 'maybe-committed') {
+				// The file may be in place: running the item again would add "name 1" (or fail).
+				throw markMayHaveActed(
+					new NodeOperationError(ctx.getNode(), `Upload of ${path} failed: ${error.message}`, {
+						itemIndex,
+						description: error.sessionNote,
+					}),
+				);
+			}
 			throw new NodeOperationError(ctx.getNode(), `Upload of ${path} failed: ${error.message}`, {
 				itemIndex,
 				description: `${error.sessionNote} Run the item again to start over.`,

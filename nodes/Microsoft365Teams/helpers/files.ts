@@ -10,6 +10,7 @@ import {
 	type IDataObject,
 	type IExecuteFunctions,
 } from 'n8n-workflow';
+import { markMayHaveActed } from '../../shared/errors';
 import type { GraphTransport } from '../../shared/transport';
 import {
 	uploadLargeFile,
@@ -124,8 +125,12 @@ function uploadError(
 			? error.message
 			: String((error as Error)?.message ?? error);
 	const session = error instanceof UploadSessionError ? ` ${error.sessionNote}` : '';
-	return new NodeOperationError(transport.node, `Uploading "${name}" failed: ${reason}`, {
+	const failure = new NodeOperationError(transport.node, `Uploading "${name}" failed: ${reason}`, {
 		itemIndex,
 		description: `The message was not posted.${session}`,
 	});
+	// The file may be in the folder: running the item again (Retry On Fail) would add "name 1".
+	return error instanceof UploadSessionError && error.session === 'maybe-committed'
+		? markMayHaveActed(failure)
+		: failure;
 }

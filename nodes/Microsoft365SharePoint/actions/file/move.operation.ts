@@ -1,9 +1,11 @@
 import {
+	NodeOperationError,
 	updateDisplayOptions,
 	type IDataObject,
 	type IExecuteFunctions,
 	type INodeProperties,
 } from 'n8n-workflow';
+import { markMayHaveActed } from '../../../shared/errors';
 import { declareGraphCalls } from '../../../shared/operations';
 import {
 	explainForbidden,
@@ -84,13 +86,29 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 			{ timeoutMs: 300_000 },
 			itemIndex,
 		);
-		await transport.request({
-			effect: 'replaceable',
-			method: 'DELETE',
-			url: itemUrl(library.driveId, { id: item.id }),
-			itemIndex,
-		});
 		moved = copied.item!;
+		try {
+			// A 404 (the answer to an earlier attempt was lost) means the original is gone: moved.
+			await transport.send({
+				effect: 'replaceable',
+				method: 'DELETE',
+				url: itemUrl(library.driveId, { id: item.id }),
+				acceptStatus: [404],
+				itemIndex,
+			});
+		} catch (error) {
+			// The copy is in place: running the item again would copy a second time.
+			throw markMayHaveActed(
+				new NodeOperationError(
+					this.getNode(),
+					`${ref.label} was copied to ${path} in the library "${target.library.name}", so the move was carried out as a copy, but deleting the original failed: ${(error as Error).message}`,
+					{
+						itemIndex,
+						description: `Delete the original (${ref.label} in the library "${library.name}") yourself; running the item again would copy it a second time.`,
+					},
+				),
+			);
+		}
 	}
 	forgetFolders(this, library.driveId);
 	return { ...itemOutput(moved, target.library), sourceId: item.id };

@@ -94,8 +94,9 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 				folder: {},
 				'@microsoft.graph.conflictBehavior': ifExists === 'rename' ? 'rename' : 'fail',
 			},
-			// A repeat finds the folder (409) unless the conflict rule makes a second one ("name 1").
-			effect: ifExists === 'rename' ? 'createOnce' : 'replaceable',
+			// Use Existing: a repeat finds the folder (409). Rename would make a second one ("name 1")
+			// and Fail would report our own folder as already there: neither is sent again.
+			effect: ifExists === 'useExisting' ? 'replaceable' : 'createOnce',
 			acceptStatus: ifExists === 'useExisting' ? [409] : undefined,
 			itemIndex,
 		});
