@@ -13,7 +13,12 @@ afterEach(() => emulator().faults.clear());
 
 test('Fail: a lost answer on the create does not end in "already exists" for the folder it made', async () => {
 	const emu = emulator();
-	emu.addFault({ kind: 'reset-after', method: 'POST', path: '^/v1\\.0/drives/.*/children$', count: 1 });
+	emu.addFault({
+		kind: 'reset-after',
+		method: 'POST',
+		path: '^/v1\\.0/drives/.*/children$',
+		count: 1,
+	});
 	const result = await run(emu, {
 		resource: 'folder',
 		operation: 'create',

@@ -10,7 +10,14 @@ import { NodeApiError } from 'n8n-workflow';
 import { markMayHaveActed } from '../../nodes/shared/errors';
 import { route, type OperationMap } from '../../nodes/shared/router';
 
-const NODE = { id: 'n1', name: 'Send', type: 'x', typeVersion: 1, position: [0, 0], parameters: {} } as INode;
+const NODE = {
+	id: 'n1',
+	name: 'Send',
+	type: 'x',
+	typeVersion: 1,
+	position: [0, 0],
+	parameters: {},
+} as INode;
 
 function ctx(executionId: string, items: INodeExecutionData[]): IExecuteFunctions {
 	return {
@@ -33,9 +40,17 @@ test('an uncertain send is not re-sent on retry although 51 other failing runs s
 					sent.push(to);
 					if (to === 'uncertain')
 						throw markMayHaveActed(
-							new NodeApiError(NODE, { message: 'reset after send' }, { message: 'reset after send' }),
+							new NodeApiError(
+								NODE,
+								{ message: 'reset after send' },
+								{ message: 'reset after send' },
+							),
 						);
-					throw new NodeApiError(NODE, { message: 'refused' }, { message: 'refused', httpCode: '403' });
+					throw new NodeApiError(
+						NODE,
+						{ message: 'refused' },
+						{ message: 'refused', httpCode: '403' },
+					);
 				},
 			},
 		},
@@ -43,7 +58,8 @@ test('an uncertain send is not re-sent on retry although 51 other failing runs s
 	// Try 1 of execution A: its request may have been carried out.
 	await route.call(ctx('A', [{ json: { to: 'uncertain' } }]), operations);
 	// Meanwhile, 51 other node runs fail (each keeps a ledger).
-	for (let e = 0; e < 51; e++) await route.call(ctx(`other-${e}`, [{ json: { to: 'x' } }]), operations);
+	for (let e = 0; e < 51; e++)
+		await route.call(ctx(`other-${e}`, [{ json: { to: 'x' } }]), operations);
 	// Try 2 of execution A (n8n's Retry On Fail: same execution, node, run index and items).
 	await route.call(ctx('A', [{ json: { to: 'uncertain' } }]), operations);
 	expect(sent.filter((s) => s === 'uncertain')).toHaveLength(1);

@@ -17,7 +17,11 @@ type Conn = { session: { id: string }; _socket: { destroy(): void } };
 function loseReplyAfterData(times: number): () => void {
 	const smtp = emulator().smtp as unknown as {
 		server: {
-			onData: (s: unknown, session: { id: string }, cb: (e?: Error | null, m?: string) => void) => void;
+			onData: (
+				s: unknown,
+				session: { id: string },
+				cb: (e?: Error | null, m?: string) => void,
+			) => void;
 			connections: Set<Conn>;
 		};
 	};
@@ -62,11 +66,13 @@ test('SMTP: a message submitted but whose 250 was lost is not sent again by Retr
 	} finally {
 		restore();
 	}
-	const got = emu.smtp!.received.slice(before).filter((m) => m.headers.subject === 'review smtp lost reply');
+	const got = emu
+		.smtp!.received.slice(before)
+		.filter((m) => m.headers.subject === 'review smtp lost reply');
 	// The first try's message reached the server; the item must not be sent a second time.
 	expect(got).toHaveLength(1);
 	// And the item's error should say it may have been sent.
-	expect(String((result.error as { description?: string })?.description ?? result.error?.message)).toMatch(
-		/may have been|check/i,
-	);
+	expect(
+		String((result.error as { description?: string })?.description ?? result.error?.message),
+	).toMatch(/may have been|check/i);
 });

@@ -7,12 +7,19 @@
  */
 import { useEmulator } from '../helpers/emulator';
 import { runNode } from '../harness';
-import { ALL_STAFF, delegatedCredential, locator, nodeTypes, credentialTypes, REPORTS } from '../teams/helpers';
+import {
+	ALL_STAFF,
+	delegatedCredential,
+	locator,
+	nodeTypes,
+	credentialTypes,
+	REPORTS,
+} from '../teams/helpers';
 
 const emulator = useEmulator();
 const DRIVE = 'contoso.sharepoint.com:/sites/AllStaff/Documents';
 
-test('Retry On Fail after a refused post does not upload the file a second time', async () => {
+test('Retry On Fail after a refused post does not upload the file a second time; the error says where it is', async () => {
 	const emu = emulator();
 	emu.addFault({
 		kind: 'status',
@@ -44,10 +51,20 @@ test('Retry On Fail after a refused post does not upload the file a second time'
 		} as never,
 		credentialsData: { me: (await delegatedCredential(emu)) as never },
 		input: [
-			{ json: {}, binary: { report: { content: Buffer.from('a,b\n1,2\n'), fileName: 'review.csv' } } },
+			{
+				json: {},
+				binary: { report: { content: Buffer.from('a,b\n1,2\n'), fileName: 'review.csv' } },
+			},
 		],
 	});
-	expect(result.error).toBeUndefined();
+	// Decided: once the file is uploaded, a failed post is not run again (a retry would upload a
+	// second copy with "rename"); the error says where the file is and what to do.
+	expect(result.error?.message).toMatch(
+		/^The file "review\.csv" was uploaded, but the message was not posted: Forbidden/,
+	);
+	expect(String((result.error as { description?: string }).description)).toMatch(
+		/not run again by Retry On Fail, so the file is not uploaded twice/,
+	);
 	expect(emu.drives.item(DRIVE, '/Reports/review.csv')).toBeDefined();
 	expect(emu.drives.item(DRIVE, '/Reports/review 1.csv')).toBeUndefined();
 });

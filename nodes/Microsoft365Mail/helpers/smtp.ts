@@ -78,12 +78,16 @@ export function smtpErrorMessage(
  * while the message was sent or before the server's "250" after it.
  */
 export function mayHaveBeenSubmitted(error: unknown): boolean {
-	const e = error as { code?: string; command?: string };
+	const e = error as { code?: string; command?: string; responseCode?: number };
 	// Refused before any message went out: no connection, no TLS, sign-in or envelope refused.
 	if (['ECONNREFUSED', 'EDNS', 'ENOTFOUND', 'ETLS', 'EAUTH', 'EENVELOPE'].includes(String(e.code)))
 		return false;
+	// A server answer to a command before DATA. (A dropped connection is reported with the
+	// command "CONN" whatever the phase, so it proves nothing.)
 	const command = String(e.command ?? '').toUpperCase();
-	return !/^(CONN|EHLO|HELO|LHLO|STARTTLS|AUTH|MAIL FROM|RCPT TO)/.test(command);
+	if (e.responseCode && /^(EHLO|HELO|LHLO|STARTTLS|AUTH|MAIL FROM|RCPT TO)/.test(command))
+		return false;
+	return true;
 }
 
 /** Sends the jobs in order; one result per job. */
