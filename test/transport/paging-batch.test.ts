@@ -166,7 +166,7 @@ describe('$batch', () => {
 		expect(emu.since(mark)).toEqual([]);
 	});
 
-	it('serial batches: a failed member does not cost the ones after it, which run in the next round', async () => {
+	it('serial batches: a failed member does not stop the ones after it; a failed first one costs one more round', async () => {
 		const emu = emulator();
 		const { transport } = transportFor(emu);
 		const [a, b] = userIds();
@@ -181,9 +181,22 @@ describe('$batch', () => {
 		);
 		expect(results.map((r) => r.status)).toEqual([200, 200, 404, 200, 200]);
 		const envelopes = emu.since(mark).filter((e) => e.batchSeq === undefined);
-		// Round 1: all five chained (the last two answered 424); round 2: those two, chained anew.
-		expect(envelopes).toHaveLength(2);
+		// One round: a member that fails stops only itself (all depend on the first).
+		expect(envelopes).toHaveLength(1);
 		expect(transport.stats.retries).toBe(0);
+
+		// The first member fails: Graph answers 424 for the others, which go again in a new round.
+		const mark2 = emu.mark();
+		const second = await transport.batch(
+			['no-such-user@contoso.onmicrosoft.com', a, b].map((id) => ({
+				method: 'GET' as const,
+				effect: 'read' as const,
+				url: `/users/${id}`,
+			})),
+			{ serial: true },
+		);
+		expect(second.map((r) => r.status)).toEqual([404, 200, 200]);
+		expect(emu.since(mark2).filter((e) => e.batchSeq === undefined)).toHaveLength(2);
 	});
 
 	it('maps member errors to their items and fails dependants with 424', async () => {

@@ -2,13 +2,13 @@
  * Bulk sending through `$batch`, within Exchange's limits:
  * - `$batch` requests of at most 20 `sendMail` members and at most ~3.9 MB (Graph's 4 MB request
  *   limit applies to the envelope);
- * - each batch runs its members one after another (Graph's "serial" `dependsOn` pattern, one of
- *   the three it documents), and at most 4 batches per mailbox are in flight, so Exchange runs
- *   at most 4 sends at once for a mailbox (its MailboxConcurrency limit);
+ * - each batch runs its members one after another (Graph's "same" `dependsOn` pattern, which it
+ *   documents as running sequentially), and at most 4 batches per mailbox are in flight, so
+ *   Exchange runs at most 4 sends at once for a mailbox (its MailboxConcurrency limit);
  * - mailboxes are served in parallel (at most the transport's batch concurrency at a time);
  * - sendMail is `createOnce`: the transport's `$batch` helper sends a member again only when
  *   Graph's answer proves it was not carried out (429, 503 with Retry-After, or 424: not run
- *   because the member before it failed); every other failure is that job's result;
+ *   because the first member failed); every other failure is that job's result;
  * - an optional pace (messages per minute per mailbox) spaces the batches.
  * Results keep the order of the jobs.
  */

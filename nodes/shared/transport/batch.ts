@@ -60,11 +60,11 @@ export interface BatchOptions {
 	/** n8n item index of items[0]; item i's errors name `itemIndexOffset + i` (default: no item index). */
 	itemIndexOffset?: number;
 	/**
-	 * Run each batch's members one after another (Graph's "serial" dependsOn pattern: each member
-	 * depends on the one before), for members that must not run at once (Exchange's 4 concurrent
-	 * requests per mailbox) but do not depend on each other's outcome: a member Graph did not run
-	 * because the one before it failed (424) is sent again, chained anew, in the next round.
-	 * Items must then declare no `dependsOn` of their own.
+	 * Run each batch's members one after another, for members that must not run at once
+	 * (Exchange's 4 concurrent requests per mailbox) but do not depend on each other's outcome:
+	 * Graph's "same" dependsOn pattern (every member after the first depends on the first; Graph
+	 * runs such a batch sequentially). Members Graph did not run because the first failed (424)
+	 * are sent again in the next round. Items must then declare no `dependsOn` of their own.
 	 */
 	serial?: boolean;
 	signal?: AbortSignal;
@@ -215,9 +215,13 @@ export async function runBatch(
 					!Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')
 				)
 					headers['Content-Type'] = 'application/json';
+				// Serial: Graph's "same" pattern, every member after the first depending on the first
+				// ("Requests made using this pattern will run sequentially", known issues of JSON
+				// batching): one at a time, and a member that fails stops only itself, not the ones
+				// after it (with a chain, each later member would answer 424 and need another round).
 				const dependsOn = options.serial
 					? position > 0
-						? [String(pending[position - 1])]
+						? [String(pending[0])]
 						: []
 					: (item.dependsOn ?? []).filter((d) => inBatch.has(d)).map(String);
 				return {
