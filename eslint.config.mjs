@@ -2,6 +2,12 @@ import { configWithoutCloudSupport } from '@n8n/node-cli/eslint';
 
 // n8n's community-node rules without the n8n-Cloud-only ones: this package targets self-hosted
 // n8n and depends on Microsoft's own libraries (msal-node, the Graph client) and nodemailer.
+// Every other rule of the plugin is on. Not on: no-restricted-globals and no-restricted-imports
+// (Cloud-only: they forbid setTimeout, process and __dirname, and any import outside a short
+// allow-list such as n8n-workflow, lodash and crypto; retry pacing and the Microsoft libraries
+// need them), no-runtime-dependencies (below) and the deprecated
+// node-class-description-icon-missing (replaced by require-node-description-fields, which is on).
+// require-homepage warns: the package has no public URL yet, and we do not invent one.
 export default [
 	{
 		ignores: [
@@ -20,10 +26,6 @@ export default [
 			// Still listed in the non-Cloud config, but it exists for n8n Cloud's verification: a
 			// self-hosted package may depend on @azure/msal-node, the Graph client and nodemailer.
 			'@n8n/community-nodes/no-runtime-dependencies': 'off',
-			// The foundation ships the emulator and shared code before the first node; these two
-			// come back on with the first entry in `n8n.nodes`.
-			'n8n-nodes-base/community-package-json-n8n-nodes-empty': 'off',
-			'@n8n/community-nodes/n8n-object-validation': 'off',
 		},
 	},
 	{

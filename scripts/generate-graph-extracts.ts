@@ -1,9 +1,10 @@
 /**
  * Generates the committed Microsoft Graph extracts from the reference data in ../shared/graph
  * (Microsoft's permissions catalogue and the v1.0 CSDL):
- *   nodes/shared/graph/generated/{permissions,csdl}.json  (the package's copies)
- *   test/contract/csdl.json                               (the tests' CSDL contract checker)
- *   test/emulator/data/permissions.json                   (the emulator's own catalogue)
+ *   nodes/shared/graph/generated/permissions.json            (the package's catalogue)
+ *   nodes/shared/graph/generated/directory-properties.json   (Entra ID's $select names)
+ *   test/contract/csdl.json                                  (the tests' CSDL contract checker)
+ *   test/emulator/data/permissions.json                      (the emulator's own catalogue)
  * Tests and the emulator read only the committed copies under test/, never ../shared.
  *
  *   npm run generate:graph                     # reads ../shared/graph (relative to the repo root)
@@ -49,6 +50,12 @@
  *   derivation.
  *   actions: the overloads of sendMail, reply, forward and createUploadSession bound to a type
  *   in the extract (or a collection of one), with their parameters.
+ *
+ * directory-properties.json
+ *   properties[name] for user, group and directoryRole: the structural property names of
+ *   microsoft.graph.<name>, base types' first, each type's in declaration order (what
+ *   test/contract/contract.ts's typeProperties returns). The Entra ID node checks `$select`
+ *   names against it; the whole CSDL extract stays with the tests, out of the package.
  */
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -486,7 +493,12 @@ interface ParsedType {
 	namespace: string;
 }
 
-function buildCsdl(sourcePath: string): { json: string; stats: string } {
+function buildCsdl(sourcePath: string): {
+	json: string;
+	stats: string;
+	sha256: string;
+	types: Map<string, TypeOut>;
+} {
 	const raw = readFileSync(sourcePath, 'utf8');
 	const doc = parseXml(raw.replace(/^\uFEFF/, ''));
 	const schemas = [...descendants(doc, 'Schema')];
@@ -663,6 +675,53 @@ function buildCsdl(sourcePath: string): { json: string; stats: string } {
 	return {
 		json: formatJson(out, 3) + '\n',
 		stats: `${included.size} types, ${derived.length} derived, ${actionOut.length} actions`,
+		sha256: sha256(raw),
+		types: new Map(types),
+	};
+}
+
+// ---------------------------------------------------------------------------------------------
+// Directory properties (the Entra ID node's `$select` check)
+
+const DIRECTORY_TYPES = ['directoryRole', 'group', 'user'];
+
+function buildDirectoryProperties(csdl: { sha256: string; types: Map<string, TypeOut> }): {
+	json: string;
+	stats: string;
+} {
+	const structured = (name: string): StructuredTypeOut | undefined => {
+		const t = csdl.types.get(name);
+		return t && t.kind !== 'enum' ? t : undefined;
+	};
+	const properties: Record<string, string[]> = {};
+	for (const short of DIRECTORY_TYPES) {
+		const name = `microsoft.graph.${short}`;
+		if (!structured(name)) throw new Error(`Type not in the CSDL extract: ${name}`);
+		const chain: string[] = [];
+		for (let cur: string | undefined = name; cur; cur = structured(cur)?.baseType) chain.push(cur);
+		// Base types first; a later member of the same name replaces an earlier one in place.
+		const members = new Map<string, boolean>();
+		for (const typeName of chain.reverse()) {
+			const t = structured(typeName);
+			if (!t) continue;
+			for (const p of t.properties) members.set(p.name, true);
+			for (const n of t.navigationProperties ?? []) members.set(n.name, false);
+		}
+		properties[short] = [...members].filter(([, isProperty]) => isProperty).map(([n]) => n);
+	}
+	const { file, ...source } = CSDL_SOURCE;
+	void file;
+	const out = {
+		source: { ...source, sha256: csdl.sha256 },
+		generatedBy,
+		format:
+			'properties[type] = structural property names of microsoft.graph.<type>, base types ' +
+			"first, each type's in declaration order; see the generator header.",
+		properties,
+	};
+	return {
+		json: formatJson(out, 2) + '\n',
+		stats: DIRECTORY_TYPES.map((t) => `${properties[t].length} ${t}`).join(', '),
 	};
 }
 
@@ -683,7 +742,7 @@ function main(): void {
 	const csdl = buildCsdl(csdlSource);
 	const outputs = [
 		{ file: join(outDir, 'permissions.json'), ...permissions },
-		{ file: join(outDir, 'csdl.json'), ...csdl },
+		{ file: join(outDir, 'directory-properties.json'), ...buildDirectoryProperties(csdl) },
 		{ file: join(repoRoot, 'test', 'contract', 'csdl.json'), ...csdl },
 		{ file: join(repoRoot, 'test', 'emulator', 'data', 'permissions.json'), ...permissions },
 	];

@@ -21,7 +21,7 @@ describe('the permissions extract', () => {
 			date: '2026-08-07',
 		});
 		expect(permissionsExtract.generatedBy).toBe('scripts/generate-graph-extracts.ts');
-		expect(graphPermissionsSource.commit).toBe('6cbd6bbd');
+		expect(graphPermissionsSource().commit).toBe('6cbd6bbd');
 	});
 
 	it('covers only the path prefixes the project touches', () => {

@@ -1,10 +1,11 @@
 /**
  * Fields to return (`$select`): the common user and group properties offered in the editor, and
- * the check of every name — offered or typed — against Microsoft's Graph CSDL extract, with
- * directory extension attributes (`extension_<appId>_<name>`) and schema extensions allowed.
+ * the check of every name — offered or typed — against the property names generated from
+ * Microsoft's Graph CSDL (shared/graph/generated/directory-properties.json), with directory
+ * extension attributes (`extension_<appId>_<name>`) and schema extensions allowed.
  */
 import { NodeOperationError, type INode, type INodePropertyOptions } from 'n8n-workflow';
-import { typeProperties } from '../../shared/graph/contract';
+import directoryProperties from '../../shared/graph/generated/directory-properties.json';
 
 export type DirectoryType = 'user' | 'group' | 'directoryRole';
 
@@ -67,8 +68,10 @@ const DIRECTORY_EXTENSION = /^extension_[0-9a-f]{32}_[A-Za-z0-9_]+$/i;
 /** Schema extensions: `ext<8 characters>_<name>` or `<verified prefix>_<name>`. */
 const SCHEMA_EXTENSION = /^[a-z][a-z0-9]*_[A-Za-z][A-Za-z0-9]*$/;
 
+const PROPERTIES: Record<DirectoryType, string[]> = directoryProperties.properties;
+
 function propertiesOf(types: DirectoryType[]): string[] {
-	return [...new Set(types.flatMap((t) => typeProperties(t) ?? []))];
+	return [...new Set(types.flatMap((t) => PROPERTIES[t]))];
 }
 
 /**

@@ -122,6 +122,8 @@ export async function postChannelMessage(
 			itemIndex,
 		});
 	} catch (error) {
+		// No file was uploaded: the transport's NodeApiError, passed on as it is.
+		// eslint-disable-next-line @n8n/community-nodes/require-node-api-error
 		if (!uploaded) throw error;
 		// The file is in the channel's files already: running the item again (n8n's Retry On Fail
 		// included) would upload it a second time ("name 1.ext"), so it is not run again.

@@ -6,8 +6,10 @@
  * The catalogue names paths as templates, lower-case, e.g. `/users/{id}/sendmail`. This module
  * maps a concrete request path onto the best template and returns the permissions that grant
  * it for the delegated (work or school) or application scheme.
+ *
+ * The extract (~550 KB) is read on first use, not when the package loads: n8n loads every node
+ * and credential class at start-up, and most of them never look a permission up.
  */
-import extract from './generated/permissions.json';
 
 export type PermissionScheme = 'delegated' | 'application';
 
@@ -71,10 +73,20 @@ export interface PermissionInfo {
 	rsc: boolean;
 }
 
-const data = extract as unknown as PermissionsExtract;
+let extract: PermissionsExtract | undefined;
+
+/** The extract, required once on first use (then Node's module cache keeps it). */
+function catalogue(): PermissionsExtract {
+	// A require, not an import: an import would read the file when this module loads.
+	// eslint-disable-next-line @typescript-eslint/no-require-imports
+	extract ??= require('./generated/permissions.json') as PermissionsExtract;
+	return extract;
+}
 
 /** The source of the extract: Microsoft's repository, path and commit. */
-export const graphPermissionsSource: Readonly<PermissionsExtract['source']> = data.source;
+export function graphPermissionsSource(): Readonly<PermissionsExtract['source']> {
+	return catalogue().source;
+}
 
 // ---------------------------------------------------------------------------------------------
 // Path parsing. A path is a list of tokens: plain segments, function-call segments
@@ -235,7 +247,7 @@ let index: Map<number, CompiledTemplate[]> | undefined;
 function templateIndex(): Map<number, CompiledTemplate[]> {
 	if (!index) {
 		index = new Map();
-		for (const template of Object.keys(data.paths)) {
+		for (const template of Object.keys(catalogue().paths)) {
 			const compiled = compileTemplate(template);
 			const list = index.get(compiled.tokens.length) ?? [];
 			list.push(compiled);
@@ -299,7 +311,7 @@ export function findPathTemplate(method: string, path: string): string | undefin
 	}
 	for (const variant of variants) {
 		const match = bestTemplate(toPathTokens(variant));
-		if (match && data.paths[match.template][m]) return match.template;
+		if (match && catalogue().paths[match.template][m]) return match.template;
 	}
 	return undefined;
 }
@@ -316,6 +328,7 @@ export function permissionsFor(
 	const template = findPathTemplate(method, path);
 	if (!template) return undefined;
 	const key: CatalogueScheme = scheme === 'application' ? 'Application' : 'DelegatedWork';
+	const data = catalogue();
 	const grantIndex = data.paths[template][method.toUpperCase()][key];
 	if (grantIndex === undefined) return undefined;
 	const grant = data.grants[grantIndex];
@@ -382,7 +395,7 @@ let known: Set<string> | undefined;
 
 /** Whether the catalogue has a permission of this name (exact spelling, e.g. `Mail.Send`). */
 export function isKnownPermission(name: string): boolean {
-	known ??= new Set(data.knownPermissions);
+	known ??= new Set(catalogue().knownPermissions);
 	return known.has(name);
 }
 
@@ -391,8 +404,9 @@ export function isKnownPermission(name: string): boolean {
  * (`/me`, `/users`, `/groups`, `/teams`, `/sites`, ...); undefined for any other name.
  */
 export function permissionInfo(name: string): PermissionInfo | undefined {
-	const record = Object.prototype.hasOwnProperty.call(data.permissions, name)
-		? data.permissions[name]
+	const { permissions } = catalogue();
+	const record = Object.prototype.hasOwnProperty.call(permissions, name)
+		? permissions[name]
 		: undefined;
 	if (!record) return undefined;
 	const scheme = (s: PermissionSchemeRecord | undefined): PermissionSchemeInfo | undefined =>
