@@ -673,7 +673,10 @@ export async function uploadLargeFile(options: LargeUploadOptions): Promise<Larg
 
 	if (failure || !final) {
 		const error = failure ?? new UploadSessionError('The upload failed.');
-		if (!final) {
+		if (!final && error.status === 404 && /may have been committed/.test(error.message)) {
+			// The session is gone right after its last byte went out: nothing to cancel.
+			error.session = 'maybe-committed';
+		} else if (!final) {
 			const outcome = await cancel();
 			// Deleted while it still existed: no file. Gone or not cancelled after the last byte
 			// went out: the file may have been committed. Gone before that: nothing was committed.
