@@ -52,4 +52,6 @@ test('1 GiB streamed into a nested new folder: identical bytes, peak memory grow
 		`1 GiB upload (filesystem binary mode, 20 MiB fragments for a large file, two held at a time, n8n + node + in-process emulator): rss ${mib(baseline)} -> peak ${mib(peak)} (+${mib(growth)}), sampled every 20 ms with a GC every 100 ms`,
 	);
 	expect(growth).toBeLessThan(64 * MiB);
-}, 300_000);
+	// A hang guard, not a timed assertion: alone this takes about a minute, beside the fault
+	// suites on 2 cores several.
+}, 900_000);
