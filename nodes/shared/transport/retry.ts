@@ -102,11 +102,6 @@ export function mayRetryNetwork(effect: SideEffect, code: string): boolean {
 	}
 }
 
-/** Whether a failure with this network code proves the request never reached the service. */
-export function neverSent(code: string): boolean {
-	return NEVER_SENT_CODES.has(code);
-}
-
 /** The kind of a `$batch` envelope: the strongest kind among its members. */
 export function combinedEffect(effects: readonly SideEffect[]): SideEffect {
 	if (effects.includes('createOnce') || effects.includes('uploadFragment')) return 'createOnce';
