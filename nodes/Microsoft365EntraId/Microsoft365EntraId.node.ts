@@ -8,7 +8,7 @@ import {
 import { credentialTest } from '../shared/node-common';
 import { route, type OperationMap } from '../shared/router';
 import * as group from './actions/group';
-import { credentials, properties } from './actions/node.description';
+import { credentials, ENTRA_DESCRIPTION, properties } from './actions/node.description';
 import * as user from './actions/user';
 import { searchGroups, searchUsers } from './methods/listSearch';
 
@@ -32,8 +32,7 @@ export class Microsoft365EntraId implements INodeType {
 		group: ['input'],
 		version: 1,
 		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
-		description:
-			'Read Entra ID users, groups, memberships and managers with delegated or app-only access',
+		description: ENTRA_DESCRIPTION,
 		defaults: { name: 'Microsoft 365 Entra ID' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],

@@ -13,6 +13,7 @@ import {
 	credentialTest,
 	getTransport,
 } from '../shared/node-common';
+import { ENTRA_DESCRIPTION } from './actions/node.description';
 import { selectFields } from './helpers/fields';
 import { PSEUDONYM_CREDENTIAL, pseudonymiserFor, pseudonymProperties } from './helpers/pseudonym';
 import { fieldProperties } from './helpers/properties';
@@ -45,8 +46,9 @@ export class Microsoft365EntraIdTrigger implements INodeType {
 		group: ['trigger'],
 		version: 1,
 		subtitle: '={{"Track: " + $parameter["track"].join(", ")}}',
-		description:
-			'Starts the workflow when Entra ID users (and optionally groups and memberships) are created, updated or deleted',
+		// n8n's node creator lists a node and its trigger as one entry and shows the trigger's
+		// description there: the pair shares one text that fits both.
+		description: ENTRA_DESCRIPTION,
 		defaults: { name: 'Microsoft 365 Entra ID Trigger' },
 		polling: true,
 		inputs: [],

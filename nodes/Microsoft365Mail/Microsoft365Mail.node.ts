@@ -6,6 +6,7 @@ import {
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 import { credentialDescriptions, credentialTest } from '../shared/node-common';
+import { MAIL_DESCRIPTION } from './actions/node.description';
 import { route, type OperationMap } from '../shared/router';
 import * as message from './actions/message';
 import { properties } from './actions/node.description';
@@ -21,8 +22,7 @@ export class Microsoft365Mail implements INodeType {
 		group: ['output'],
 		version: 1,
 		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
-		description:
-			'Send and read Microsoft 365 (Exchange Online) mail through Microsoft Graph, or send through SMTP with OAuth2',
+		description: MAIL_DESCRIPTION,
 		defaults: { name: 'Microsoft 365 Mail' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],

@@ -11,6 +11,7 @@ import {
 	credentialTest,
 } from '../shared/node-common';
 import { folderField, mailboxField, readOptions } from './actions/message/fields';
+import { MAIL_DESCRIPTION } from './actions/node.description';
 import { poll } from './actions/trigger/newMessage.operation';
 import { searchFolders } from './methods/listSearch';
 
@@ -21,8 +22,9 @@ export class Microsoft365MailTrigger implements INodeType {
 		icon: { light: 'file:microsoft365Mail.svg', dark: 'file:microsoft365Mail.dark.svg' },
 		group: ['trigger'],
 		version: 1,
-		description:
-			'Starts the workflow when new mail arrives in a Microsoft 365 mailbox folder (polling, delta query)',
+		// n8n's node creator lists a node and its trigger as one entry and shows the trigger's
+		// description there: the pair shares one text that fits both.
+		description: MAIL_DESCRIPTION,
 		subtitle: '={{"New mail in " + ($parameter["mailbox"] || "my mailbox")}}',
 		defaults: { name: 'Microsoft 365 Mail Trigger' },
 		polling: true,

@@ -4,6 +4,14 @@ import { PSEUDONYM_CREDENTIAL, pseudonymProperties } from '../helpers/pseudonym'
 import * as group from './group';
 import * as user from './user';
 
+/**
+ * The description of the Entra ID node and of the Entra ID Trigger: n8n's node creator merges a
+ * node and its trigger into one entry and shows the trigger's description under it, so both carry
+ * the same text, which covers the actions and the trigger.
+ */
+export const ENTRA_DESCRIPTION =
+	'Read Entra ID users, groups, memberships and managers, and start workflows when users, groups or memberships change';
+
 /** Both Microsoft 365 credentials, and the pseudonym key when it comes from a credential. */
 export const credentials: INodeCredentialDescription[] = [
 	...credentialDescriptions,
