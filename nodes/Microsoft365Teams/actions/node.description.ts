@@ -38,32 +38,28 @@ export const credentials: INodeCredentialDescription[] = [
 	},
 ];
 
+const ALL_RESOURCES = [
+	RESOURCES.channelMessage,
+	RESOURCES.chatMessage,
+	RESOURCES.team,
+	RESOURCES.channel,
+	RESOURCES.chat,
+	RESOURCES.incomingWebhook,
+];
+
 export const properties: INodeProperties[] = [
 	authenticationProperty('delegated'),
+	// One list for both credentials, so choosing the other credential never moves the node to
+	// another resource (a value missing from the new list would be replaced by its default). The
+	// app-only default stays Incoming Webhook: saved workflows omit a value equal to its default.
 	{
 		displayName: 'Resource',
 		name: 'resource',
 		type: 'options',
 		noDataExpression: true,
 		displayOptions: { show: { authentication: ['delegated'] } },
-		options: [
-			RESOURCES.channelMessage,
-			RESOURCES.chatMessage,
-			RESOURCES.team,
-			RESOURCES.channel,
-			RESOURCES.chat,
-			RESOURCES.incomingWebhook,
-		],
+		options: ALL_RESOURCES,
 		default: 'channelMessage',
-	},
-	// With the app credential, posting messages is not offered (Graph allows it only for
-	// migration); the notice says why and what to use instead.
-	{
-		displayName: APP_POSTING_NOTICE,
-		name: 'appPostingNotice',
-		type: 'notice',
-		default: '',
-		displayOptions: { show: { authentication: ['app'] } },
 	},
 	{
 		displayName: 'Resource',
@@ -71,8 +67,19 @@ export const properties: INodeProperties[] = [
 		type: 'options',
 		noDataExpression: true,
 		displayOptions: { show: { authentication: ['app'] } },
-		options: [RESOURCES.incomingWebhook, RESOURCES.team, RESOURCES.channel, RESOURCES.chat],
+		options: ALL_RESOURCES,
 		default: 'incomingWebhook',
+	},
+	// With the app credential, posting messages is refused (Graph allows it only for migration);
+	// the notice says why and what to use instead, naming only fields the editor shows.
+	{
+		displayName: APP_POSTING_NOTICE,
+		name: 'appPostingNotice',
+		type: 'notice',
+		default: '',
+		displayOptions: {
+			show: { authentication: ['app'], resource: ['channelMessage', 'chatMessage'] },
+		},
 	},
 	...channelMessage.description,
 	...chatMessage.description,

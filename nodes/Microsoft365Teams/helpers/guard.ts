@@ -7,7 +7,7 @@
 import { NodeOperationError, type IExecuteFunctions } from 'n8n-workflow';
 
 export const APP_POSTING_NOTICE =
-	'Posting messages is not available with the App-Only credential: Microsoft Graph allows apps to post channel and chat messages only to import history (Teamwork.Migrate.All, migration mode). Use Authentication "Delegated (Signed-In User)" to post as a user, or Resource "Incoming Webhook" → "Post Card" to post through a Teams Workflows webhook without a signed-in user.';
+	'Posting messages is not available with the App-Only credential: Microsoft Graph allows apps to post channel and chat messages only to import history (Teamwork.Migrate.All, migration mode). To post as a user, choose a Microsoft 365 Delegated OAuth2 API credential in the node\'s Credential field; to post without a signed-in user, choose Resource "Incoming Webhook (Workflows)" → "Post Card" (a Teams Workflows webhook).';
 
 export function assertDelegatedForPosting(ctx: IExecuteFunctions, itemIndex: number): void {
 	const authentication = ctx.getNodeParameter('authentication', itemIndex, 'delegated') as string;
