@@ -1,5 +1,10 @@
 import type { ICredentialType, INodeProperties } from 'n8n-workflow';
-import { CLOUD_FIELDS } from '../nodes/shared/credentials/fields';
+import {
+	CLIENT_ID_HINT,
+	CLIENT_SECRET_HINT,
+	CLOUD_FIELDS,
+	TENANT_HINT,
+} from '../nodes/shared/credentials/fields';
 
 /**
  * App-only (client credentials) access to Microsoft 365: the app's own application permissions,
@@ -40,8 +45,9 @@ export class Microsoft365AppApi implements ICredentialType {
 			default: '',
 			required: true,
 			placeholder: 'contoso.onmicrosoft.com',
+			hint: TENANT_HINT,
 			description:
-				'Directory (tenant) ID or a verified domain of the tenant whose data the app reads. "common" and "organizations" cannot be used for app-only tokens.',
+				'The tenant whose data the app reads. "common" and "organizations" cannot be used for app-only tokens.',
 		},
 		{
 			displayName: 'Client ID',
@@ -50,7 +56,7 @@ export class Microsoft365AppApi implements ICredentialType {
 			default: '',
 			required: true,
 			placeholder: '00000000-0000-0000-0000-000000000000',
-			description: "The app's Application (client) ID from its Overview page",
+			hint: CLIENT_ID_HINT,
 		},
 		{
 			displayName: 'Authentication',
@@ -69,8 +75,7 @@ export class Microsoft365AppApi implements ICredentialType {
 			typeOptions: { password: true },
 			default: '',
 			required: true,
-			description:
-				"The secret's Value (shown once when created under Certificates & secrets), not its Secret ID",
+			hint: CLIENT_SECRET_HINT,
 			displayOptions: { show: { authentication: ['clientSecret'] } },
 		},
 		{

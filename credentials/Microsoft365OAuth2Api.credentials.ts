@@ -1,5 +1,10 @@
 import type { ICredentialTestRequest, ICredentialType, INodeProperties } from 'n8n-workflow';
-import { CLOUD_FIELDS } from '../nodes/shared/credentials/fields';
+import {
+	CLIENT_ID_HINT,
+	CLIENT_SECRET_HINT,
+	CLOUD_FIELDS,
+	TENANT_HINT,
+} from '../nodes/shared/credentials/fields';
 import {
 	DEFAULT_OUTLOOK_PROTOCOLS,
 	DEFAULT_SCOPE_GROUPS,
@@ -52,7 +57,27 @@ export class Microsoft365OAuth2Api implements ICredentialType {
 			type: 'hidden',
 			default: 'authorizationCode',
 		},
-		...CLOUD_FIELDS,
+		// n8n lists the properties of the parent oAuth2Api first (Client ID, Client Secret) and
+		// appends the others, so these two override the parent's in place (with visible hints) and
+		// Tenant follows them directly, before Cloud: the values copied from Entra come first.
+		{
+			displayName: 'Client ID',
+			name: 'clientId',
+			type: 'string',
+			default: '',
+			required: true,
+			placeholder: '00000000-0000-0000-0000-000000000000',
+			hint: CLIENT_ID_HINT,
+		},
+		{
+			displayName: 'Client Secret',
+			name: 'clientSecret',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			required: true,
+			hint: CLIENT_SECRET_HINT,
+		},
 		{
 			displayName: 'Tenant',
 			name: 'tenant',
@@ -60,9 +85,11 @@ export class Microsoft365OAuth2Api implements ICredentialType {
 			default: '',
 			required: true,
 			placeholder: 'contoso.onmicrosoft.com',
+			hint: TENANT_HINT,
 			description:
-				'Directory (tenant) ID or a verified domain of the tenant the app is registered in. For multi-tenant apps: "organizations" (any work or school account) or "common".',
+				'For multi-tenant apps: "organizations" (any work or school account) or "common". Checked before any request: a value that is neither a GUID, a domain, "organizations" nor "common" stops the node with a message naming this field.',
 		},
+		...CLOUD_FIELDS,
 		{
 			// Not named `resource`: n8n sends a credential property of that name to the login
 			// service as an RFC 8707 `resource` parameter, which Microsoft's v2.0 endpoints refuse

@@ -126,7 +126,7 @@ describe('delegated credential (Microsoft 365 Delegated OAuth2 API) in n8n', () 
 	});
 });
 
-describe('app credential (Microsoft 365 App Client Credentials API) in n8n', () => {
+describe('app credential (Microsoft 365 (App Client Credentials) API) in n8n', () => {
 	let probe: Awaited<ReturnType<typeof appNodeProbe>>;
 
 	beforeAll(async () => {

@@ -13,7 +13,7 @@ import {
 } from 'n8n-workflow';
 import { cloudEndpoints, type CloudEndpoints } from '../clouds';
 import { delegatedSettings, type DelegatedFields } from '../scopes';
-import { validateTenant } from '../credentials/validate';
+import { validateClientId, validateTenant } from '../credentials/validate';
 import { registerSecret } from '../redact';
 import { explainAuthError } from './aadsts';
 import type { TokenProvider } from './types';
@@ -80,6 +80,8 @@ export async function createDelegatedTokenProvider(
 	try {
 		endpoints = cloudEndpoints(credentials);
 		tenant = validateTenant(credentials.tenant, { appOnly: false });
+		// A mistyped Client ID fails only at the next refresh otherwise, with a generic error.
+		validateClientId((credentials as { clientId?: unknown }).clientId);
 	} catch (error) {
 		throw new NodeOperationError(node, error as Error);
 	}

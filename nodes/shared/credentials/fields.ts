@@ -2,6 +2,18 @@
 import type { INodeProperties } from 'n8n-workflow';
 import { CLOUDS } from '../clouds';
 
+/**
+ * Hints shown under the fields (not only in tooltips): where in the Entra admin center each
+ * value is copied from and what it looks like. n8n's credential dialog cannot check a field
+ * while typing; the nodes check these before any request and name the field in the error.
+ */
+export const CLIENT_ID_HINT =
+	'Application (client) ID, a GUID: Entra admin center → App registrations → your app → Overview';
+export const TENANT_HINT =
+	'Directory (tenant) ID (a GUID) from the same Overview page, or a verified domain such as contoso.onmicrosoft.com';
+export const CLIENT_SECRET_HINT =
+	"The secret's Value (shown once, right after you create it under Certificates & secrets), not its Secret ID";
+
 export const CLOUD_FIELDS: INodeProperties[] = [
 	{
 		displayName: 'Cloud',
