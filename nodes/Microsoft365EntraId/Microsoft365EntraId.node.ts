@@ -5,7 +5,7 @@ import {
 	type INodeType,
 	type INodeTypeDescription,
 } from 'n8n-workflow';
-import { credentialTest } from '../shared/node-common';
+import { credentialTest, listSearchMethods } from '../shared/node-common';
 import { route, type OperationMap } from '../shared/router';
 import * as group from './actions/group';
 import { credentials, ENTRA_DESCRIPTION, properties } from './actions/node.description';
@@ -42,7 +42,10 @@ export class Microsoft365EntraId implements INodeType {
 	};
 
 	methods = {
-		listSearch: { searchUsers, searchGroups },
+		listSearch: listSearchMethods(
+			{ searchUsers, searchGroups },
+			{ searchUsers: 'users', searchGroups: 'groups' },
+		),
 		credentialTest,
 	};
 

@@ -5,12 +5,11 @@ import {
 	type INodeType,
 	type INodeTypeDescription,
 } from 'n8n-workflow';
-import { credentialDescriptions, credentialTest } from '../shared/node-common';
-import { MAIL_DESCRIPTION } from './actions/node.description';
+import { credentialDescriptions, credentialTest, listSearchMethods } from '../shared/node-common';
 import { route, type OperationMap } from '../shared/router';
 import * as message from './actions/message';
-import { properties } from './actions/node.description';
-import { searchFolders } from './methods/listSearch';
+import { MAIL_DESCRIPTION, properties } from './actions/node.description';
+import { searchFolders, searchMailboxes } from './methods/listSearch';
 
 const operations: OperationMap = { message: message.operations };
 
@@ -31,7 +30,13 @@ export class Microsoft365Mail implements INodeType {
 		properties,
 	};
 
-	methods = { listSearch: { searchFolders }, credentialTest };
+	methods = {
+		listSearch: listSearchMethods(
+			{ searchFolders, searchMailboxes },
+			{ searchFolders: 'mail folders', searchMailboxes: 'mailboxes' },
+		),
+		credentialTest,
+	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await route.call(this, operations);

@@ -9,6 +9,7 @@ import {
 	authenticationProperty,
 	credentialDescriptions,
 	credentialTest,
+	listSearchMethods,
 } from '../shared/node-common';
 import { folderField, mailboxField, readOptions } from './actions/message/fields';
 import { MAIL_DESCRIPTION } from './actions/node.description';
@@ -46,7 +47,10 @@ export class Microsoft365MailTrigger implements INodeType {
 		],
 	};
 
-	methods = { listSearch: { searchFolders }, credentialTest };
+	methods = {
+		listSearch: listSearchMethods({ searchFolders }, { searchFolders: 'mail folders' }),
+		credentialTest,
+	};
 
 	async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
 		return await poll.call(this);

@@ -5,7 +5,7 @@ import {
 	type INodeType,
 	type INodeTypeDescription,
 } from 'n8n-workflow';
-import { credentialDescriptions, credentialTest } from '../shared/node-common';
+import { credentialDescriptions, credentialTest, listSearchMethods } from '../shared/node-common';
 import { route, type OperationMap } from '../shared/router';
 import * as file from './actions/file';
 import * as folder from './actions/folder';
@@ -46,7 +46,10 @@ export class Microsoft365SharePoint implements INodeType {
 	};
 
 	methods = {
-		listSearch: { searchSites, searchLibraries },
+		listSearch: listSearchMethods(
+			{ searchSites, searchLibraries },
+			{ searchSites: 'sites', searchLibraries: 'document libraries' },
+		),
 		credentialTest,
 	};
 

@@ -5,7 +5,7 @@ import {
 	type INodeType,
 	type INodeTypeDescription,
 } from 'n8n-workflow';
-import { credentialTest } from '../shared/node-common';
+import { credentialTest, listSearchMethods } from '../shared/node-common';
 import { route } from '../shared/router';
 import * as channel from './actions/channel';
 import * as channelMessage from './actions/channelMessage';
@@ -35,11 +35,14 @@ export class Microsoft365Teams implements INodeType {
 	};
 
 	methods = {
-		listSearch: {
-			searchTeams: listSearch.searchTeams,
-			searchChannels: listSearch.searchChannels,
-			searchChats: listSearch.searchChats,
-		},
+		listSearch: listSearchMethods(
+			{
+				searchTeams: listSearch.searchTeams,
+				searchChannels: listSearch.searchChannels,
+				searchChats: listSearch.searchChats,
+			},
+			{ searchTeams: 'teams', searchChannels: 'channels', searchChats: 'chats' },
+		),
 		credentialTest,
 	};
 

@@ -9,10 +9,14 @@ import type {
 	IExecuteFunctions,
 	ILoadOptionsFunctions,
 	INodeCredentialDescription,
+	INode,
 	INodeCredentialTestResult,
+	INodeListSearchResult,
 	INodeProperties,
 	IPollFunctions,
 } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+import { redact } from './redact';
 import { APP_CREDENTIAL, DELEGATED_CREDENTIAL, testAppCredential } from './auth';
 import { createGraphTransport, type GraphTransport } from './transport';
 
@@ -28,6 +32,7 @@ export function authenticationProperty(
 		displayName: 'Authentication',
 		name: 'authentication',
 		type: 'options',
+		noDataExpression: true,
 		options: [
 			{
 				name: 'Delegated (Signed-In User)',
@@ -86,4 +91,46 @@ export async function getTransport(ctx: TransportContext, itemIndex = 0): Promis
 			: ((ctx.getNodeParameter('authentication', 'delegated') as AuthenticationChoice) ??
 				'delegated');
 	return await createGraphTransport(ctx, credentialTypeFor(choice));
+}
+
+type ListSearchMethod = (
+	this: ILoadOptionsFunctions,
+	filter?: string,
+	paginationToken?: string,
+) => Promise<INodeListSearchResult>;
+
+/**
+ * A resource locator list's failure as n8n's editor shows it: one NodeOperationError whose
+ * message says which list could not be loaded and why (the node's own messages: permission to
+ * grant, network path, credential field), never a bare network or library error.
+ */
+export function listSearchError(node: INode, what: string, error: unknown): NodeOperationError {
+	if (error instanceof NodeOperationError && error.message.startsWith('Could not list '))
+		return error;
+	const own = error instanceof NodeApiError || error instanceof NodeOperationError;
+	const reason = own ? error.message : error instanceof Error ? error.message : String(error);
+	const description =
+		(own ? (error.description ?? undefined) : undefined) ??
+		`Check the node's credential (Cloud, Tenant, Client ID) and the network path to Microsoft 365 (proxy, firewall), or switch the field to "By ID" and enter the value.`;
+	return new NodeOperationError(node, `Could not list ${what}: ${redact(reason)}`, {
+		description: redact(description),
+	});
+}
+
+/** Wraps each list method so its failures read as `listSearchError`s. */
+export function listSearchMethods<T extends Record<string, ListSearchMethod>>(
+	methods: T,
+	what: Record<keyof T, string>,
+): T {
+	const wrapped: Record<string, ListSearchMethod> = {};
+	for (const [name, method] of Object.entries(methods)) {
+		wrapped[name] = async function (this: ILoadOptionsFunctions, filter, paginationToken) {
+			try {
+				return await method.call(this, filter, paginationToken);
+			} catch (error) {
+				throw listSearchError(this.getNode(), what[name as keyof T], error);
+			}
+		};
+	}
+	return wrapped as T;
 }

@@ -326,10 +326,25 @@ describe('Bad input: a clear error naming the field, nothing sent', () => {
 			/^Attachments: the input item has no binary property "report"/,
 		],
 		[
-			'app-only without a mailbox',
-			{ toRecipients: ALICE },
+			// An expression that resolves to nothing passes n8n's required check; the node refuses.
+			'app-only without a mailbox (an expression resolving to nothing)',
+			{ toRecipients: ALICE, mailbox: { __rl: true, mode: 'address', value: '={{ "" }}' } },
 			/^Mailbox: app-only .* enter the mailbox/,
 			'app',
+		],
+		[
+			'app-only, a saved plain-string mailbox outside the restriction',
+			{ toRecipients: ALICE, mailbox: BOB },
+			/^Mailbox: .*not allowed by the credential's Mailbox Restriction/,
+			'app',
+			{ mailboxRestriction: ALICE },
+		],
+		[
+			'app-only, a resource locator mailbox outside the restriction',
+			{ toRecipients: ALICE, mailbox: { __rl: true, mode: 'list', value: BOB } },
+			/^Mailbox: .*not allowed by the credential's Mailbox Restriction/,
+			'app',
+			{ mailboxRestriction: ALICE },
 		],
 		[
 			'a mailbox outside the restriction',
@@ -346,6 +361,18 @@ describe('Bad input: a clear error naming the field, nothing sent', () => {
 			kind === 'app' ? { kind: 'app', data: appCredential(emu, extra) } : delegated;
 		const r = await runMail(auth, { operation: 'send', ...parameters });
 		expect(r.error?.message).toMatch(pattern);
+		expect(graphRequests(emu, mark)).toEqual([]);
+	});
+
+	test('app-only Send: Mailbox (From) is a required resource locator (n8n refuses an empty one before the node runs)', async () => {
+		const emu = emulator();
+		const mark = emu.mark();
+		await expect(
+			runMail(
+				{ kind: 'app', data: appCredential(emu) },
+				{ operation: 'send', toRecipients: ALICE },
+			),
+		).rejects.toThrow(/Parameter "Mailbox \(From\)" is required/);
 		expect(graphRequests(emu, mark)).toEqual([]);
 	});
 

@@ -1,6 +1,16 @@
 /** Bad input: a NodeOperationError that names the field and the fix, raised before any request. */
 import { NodeApiError, NodeOperationError, type INode } from 'n8n-workflow';
 
+/** Operations that send mail: only their errors say "nothing was sent". */
+const SENDING_OPERATIONS = new Set(['send', 'reply', 'forward']);
+
+/** Whether the node's operation sends mail (Send is the Mail node's default operation). */
+export function sendsMail(node: INode): boolean {
+	if (node.type.endsWith('Trigger')) return false;
+	const operation = node.parameters?.operation;
+	return SENDING_OPERATIONS.has(typeof operation === 'string' ? operation : 'send');
+}
+
 export function inputError(
 	node: INode,
 	field: string,
@@ -9,7 +19,9 @@ export function inputError(
 ): NodeOperationError {
 	return new NodeOperationError(node, `${field}: ${message}`, {
 		itemIndex,
-		description: `Fix the "${field}" parameter; nothing was sent.`,
+		description: sendsMail(node)
+			? `Fix the "${field}" parameter; nothing was sent.`
+			: `Fix the "${field}" parameter; no request was made.`,
 	});
 }
 

@@ -17,13 +17,23 @@ export interface MailboxTarget {
 	key: string;
 }
 
+/**
+ * The mailbox a parameter names: a plain string (the Mailbox field, and Mailbox (From) as saved
+ * before it became a resource locator) or a resource locator value (`{ __rl, mode, value }`).
+ */
+export function mailboxOf(raw: unknown): string {
+	if (raw && typeof raw === 'object' && 'value' in raw)
+		return String((raw as { value?: unknown }).value ?? '').trim();
+	return String(raw ?? '').trim();
+}
+
 export function resolveMailbox(
 	ctx: IExecuteFunctions | IPollFunctions,
 	transport: GraphTransport,
 	raw: unknown,
 	itemIndex?: number,
 ): MailboxTarget {
-	const mailbox = String(raw ?? '').trim();
+	const mailbox = mailboxOf(raw);
 	if (/[\r\n\s/?#]/.test(mailbox)) {
 		throw inputError(
 			ctx.getNode(),

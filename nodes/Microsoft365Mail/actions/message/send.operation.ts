@@ -32,7 +32,62 @@ const properties: INodeProperties[] = [
 		...mailboxField,
 		displayName: 'Mailbox (From)',
 		description:
-			"Mailbox to send from: UPN, address or object ID. Delegated: leave empty to send as yourself; a shared mailbox or another user needs Mail.Send.Shared and Send As rights. App-only: required, and within the credential's Mailbox Restriction.",
+			'Mailbox to send from: UPN, address or object ID. Leave empty to send as yourself; a shared mailbox or another user needs Mail.Send.Shared and Send As rights.',
+		displayOptions: { show: { authentication: ['delegated'] } },
+	},
+	// App-only has no signed-in user: the mailbox is required, picked from the directory (within
+	// the credential's Mailbox Restriction) or entered. Same parameter name as the delegated
+	// field: a plain string saved before this was a resource locator still works (mailboxOf).
+	{
+		displayName: 'Mailbox (From)',
+		name: 'mailbox',
+		type: 'resourceLocator',
+		default: { mode: 'list', value: '' },
+		required: true,
+		description:
+			"The mailbox the app sends from. Only mailboxes within the credential's Mailbox Restriction are listed and accepted.",
+		displayOptions: { show: { authentication: ['app'] } },
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				typeOptions: { searchListMethod: 'searchMailboxes', searchable: true },
+			},
+			{
+				displayName: 'By Address',
+				name: 'address',
+				type: 'string',
+				placeholder: 'mailbox@your-domain',
+				hint: "The mailbox's email address or user principal name",
+				validation: [
+					{
+						type: 'regex',
+						properties: {
+							regex: '^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$',
+							errorMessage: 'Enter an email address such as name@your-domain',
+						},
+					},
+				],
+			},
+			{
+				displayName: 'By ID',
+				name: 'id',
+				type: 'string',
+				placeholder: '00000000-0000-0000-0000-000000000000',
+				hint: "The user's object ID (Entra admin center → Users → the user → Overview)",
+				validation: [
+					{
+						type: 'regex',
+						properties: {
+							regex:
+								'^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$',
+							errorMessage: 'Enter an object ID (a GUID)',
+						},
+					},
+				],
+			},
+		],
 	},
 	{
 		displayName: 'Send Through',
@@ -95,7 +150,7 @@ const properties: INodeProperties[] = [
 		default: {},
 		options: [
 			{
-				displayName: 'Attachments (Binary Properties)',
+				displayName: 'Attachments',
 				name: 'attachments',
 				type: 'string',
 				default: '',
@@ -176,7 +231,7 @@ const properties: INodeProperties[] = [
 		default: {},
 		options: [
 			{
-				displayName: 'Batch Requests (Bulk Mode)',
+				displayName: 'Batch Requests',
 				name: 'bulk',
 				type: 'boolean',
 				default: true,
@@ -184,7 +239,7 @@ const properties: INodeProperties[] = [
 					"Whether to send small messages of many items through $batch (20 per request, at most 4 at once per mailbox, Exchange's concurrency limit)",
 			},
 			{
-				displayName: 'Messages per Minute per Mailbox',
+				displayName: 'Mailbox Rate per Minute',
 				name: 'messagesPerMinute',
 				type: 'number',
 				typeOptions: { minValue: 0 },
