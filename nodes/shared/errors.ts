@@ -14,6 +14,7 @@ import type { INode, JsonObject } from 'n8n-workflow';
 import type { AuthScheme } from './auth/types';
 import { permissionInfo, permissionsFor } from './graph/permissions';
 import { redact } from './redact';
+import { describeProxy, proxyForUrl } from './transport/http-client';
 
 /** Errors of requests that may have been carried out (a `createOnce` request without a proving answer). */
 const uncertain = new WeakSet<object>();
@@ -96,13 +97,24 @@ export function scrub(text: string): string {
 	return redact(text);
 }
 
-/** `GET /users/{id}` style text for a URL or path: no origin, no version, no query. */
+/** A path segment as a person reads it (`alice%40contoso.com` → `alice@contoso.com`). */
+function decodeSegment(segment: string): string {
+	try {
+		const decoded = decodeURIComponent(segment);
+		// A decoded `/`, `?` or `#` would change what the text seems to say: keep those encoded.
+		return /[/?#]/.test(decoded) ? segment : decoded;
+	} catch {
+		return segment;
+	}
+}
+
+/** `GET /users/{id}` style text for a URL or path: no origin, no version, no query, decoded. */
 export function describeCall(method: string, url: string): string {
 	let path = url.replace(/^https?:\/\/[^/]+/i, '');
 	const cut = path.search(/[?#]/);
 	if (cut >= 0) path = path.slice(0, cut);
 	path = path.replace(/^\/(v1\.0|beta)(?=\/|$)/i, '') || '/';
-	return `${method.toUpperCase()} ${path}`;
+	return `${method.toUpperCase()} ${path.split('/').map(decodeSegment).join('/')}`;
 }
 
 export interface GraphFailure {
@@ -277,6 +289,11 @@ export function graphApiError(
 					: "Try again later; Microsoft's service health page shows ongoing incidents.");
 			break;
 		}
+		case 404: {
+			message = `Not found: ${call}`;
+			description = `${said}. Check the ID or name in the node's parameters (a wrong or stale ID, or one from another tenant or mailbox), and that the credential's user or app can see it: Microsoft Graph answers 404 rather than 403 for many items the caller has no access to (a private channel, a mailbox without rights, a site the app was not granted).`;
+			break;
+		}
 		default: {
 			message = `Microsoft Graph ${call} failed: ${info.message ?? `HTTP ${failure.status}`}`;
 			description = `${said}.`;
@@ -311,6 +328,27 @@ export interface NetworkFailure {
 	/** Why it was not (or no longer) retried. */
 	notRetried?:
 		'may-have-acted' | 'upload-fragment' | 'stream-body' | 'attempts' | 'budget' | 'aborted';
+}
+
+/** Which proxy n8n's environment sends this URL through, and what to check about it. */
+export function proxyHint(url: string, env: NodeJS.ProcessEnv = process.env): string {
+	let proxy: string | undefined;
+	try {
+		proxy = proxyForUrl(url, env);
+	} catch {
+		proxy = undefined;
+	}
+	if (proxy)
+		return `The request went through the proxy ${describeProxy(proxy)} (HTTPS_PROXY/ALL_PROXY of the n8n process): check that it is reachable and allows ${hostOf(url) || "Microsoft's hosts"}, or list the host in NO_PROXY.`;
+	return "No proxy is set for this host: if this network reaches the internet only through a proxy, set HTTPS_PROXY (and NO_PROXY for local hosts) in n8n's environment.";
+}
+
+function hostOf(url: string): string {
+	try {
+		return new URL(url).host;
+	} catch {
+		return '';
+	}
 }
 
 /** A failure without an HTTP answer (reset, timeout, DNS) as a NodeApiError. */
@@ -348,9 +386,9 @@ export function networkError(
 			description += ' The request was cancelled.';
 			break;
 		default:
-			description +=
-				' Check the network path to Microsoft Graph (proxy, firewall, DNS) and try again.';
+			description += ' Check the network path to Microsoft Graph (firewall, DNS) and try again.';
 	}
+	if (failure.notRetried !== 'aborted') description += ` ${proxyHint(failure.url)}`;
 	const error = new NodeApiError(
 		node,
 		// Not `code`: n8n would replace the message with its generic text for ECONNRESET & co.

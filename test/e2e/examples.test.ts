@@ -59,7 +59,7 @@ test('report distribution: one report by Graph mail, as a Teams post with the fi
 	expect(nodeOutput(execution, 'Post to Teams')).toHaveLength(1);
 });
 
-test('service-desk mailbox: new mail → reply and mark read; plus send', async () => {
+test('service-desk mailbox: each branch runs on its own (new mail → reply and mark read; Send Status Now → send)', async () => {
 	// Seeded messages are dated a second back: let mail delivered by earlier tests be older.
 	await new Promise((resolve) => setTimeout(resolve, 1500));
 	await ctx.admin('POST', 'mail/seed', {
@@ -73,6 +73,10 @@ test('service-desk mailbox: new mail → reply and mark read; plus send', async 
 	expect(seeded).toBeDefined();
 
 	const execution = await run('service-desk-mailbox', 'New Mail');
+	// Each branch runs on its own: the mail branch does not send the status message.
+	expect(Object.keys(execution.data?.resultData.runData ?? {}).sort()).toEqual(
+		['Acknowledge', 'Mark Read', 'New Mail'].sort(),
+	);
 	const triggered = nodeOutput(execution, 'New Mail');
 	expect(triggered.map((m) => m.id)).toContain(seeded.id);
 	const acknowledged = nodeOutput(execution, 'Acknowledge');
@@ -86,7 +90,11 @@ test('service-desk mailbox: new mail → reply and mark read; plus send', async 
 	expect(reply).toBeDefined();
 	expect(reply.body.content).toContain('we received your request');
 
-	await run('service-desk-mailbox');
+	const statusRun = await run('service-desk-mailbox', 'Send Status Now');
+	expect(Object.keys(statusRun.data?.resultData.runData ?? {}).sort()).toEqual([
+		'Send Status Mail',
+		'Send Status Now',
+	]);
 	const status = (await inbox('bob@contoso.onmicrosoft.com')).find(
 		(m) => m.subject === 'Service desk status',
 	);

@@ -117,7 +117,7 @@ export function selectFields(
 					.map((t) => `microsoft.graph.${t}`)
 					.join(' or ')} in Microsoft Graph v1.0${
 					close.length ? ` (did you mean ${close.slice(0, 3).join(', ')}?)` : ''
-				}. Use a property name as Graph spells it, or an extension attribute: extension_<app ID without dashes>_<name> for directory extensions, onPremisesExtensionAttributes for extensionAttribute1-15. Nothing was sent.`,
+				}. Use a property name as Graph spells it, or an extension attribute: extension_<app ID without dashes>_<name> for directory extensions, onPremisesExtensionAttributes for extensionAttribute1-15. No request was made.`,
 			});
 		}
 		if (!out.includes(resolved)) out.push(resolved);

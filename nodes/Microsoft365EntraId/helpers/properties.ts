@@ -103,8 +103,8 @@ export function readObjectSegment(ctx: IExecuteFunctions, kind: Kind, itemIndex:
 				itemIndex,
 				description:
 					kind === 'user'
-						? 'Give the user’s object ID (a GUID) or user principal name (alice@contoso.com), pick the user from the list, or paste their Entra admin center URL. Nothing was sent.'
-						: 'Give the group’s object ID (a GUID), pick the group from the list, or paste its Entra admin center URL. Nothing was sent.',
+						? 'Give the user’s object ID (a GUID) or user principal name (alice@contoso.com), pick the user from the list, or paste their Entra admin center URL. No request was made.'
+						: 'Give the group’s object ID (a GUID), pick the group from the list, or paste its Entra admin center URL. No request was made.',
 			},
 		);
 	}

@@ -141,7 +141,7 @@ export async function pseudonymiserFor(ctx: Context, itemIndex = 0): Promise<Pse
 			{
 				itemIndex,
 				description:
-					'Use a long random secret (for example 32 random characters). Nothing was sent.',
+					'Use a long random secret (for example 32 random characters). No request was made.',
 			},
 		);
 	}
@@ -149,7 +149,7 @@ export async function pseudonymiserFor(ctx: Context, itemIndex = 0): Promise<Pse
 		throw new NodeOperationError(node, 'Pseudonymise Fields is empty', {
 			itemIndex,
 			description:
-				'Choose the fields to pseudonymise, or turn Pseudonymise Output off. Nothing was sent.',
+				'Choose the fields to pseudonymise, or turn Pseudonymise Output off. No request was made.',
 		});
 	}
 	return makePseudonymiser(node, key, fields);

@@ -30,7 +30,7 @@ export function isoDateTime(
 		throw new NodeOperationError(node, `"${text}" in ${setting} is not a date`, {
 			itemIndex,
 			description:
-				'Give a date such as 2025-01-31 or a date and time such as 2025-01-31T08:00:00Z. Nothing was sent.',
+				'Give a date such as 2025-01-31 or a date and time such as 2025-01-31T08:00:00Z. No request was made.',
 		});
 	}
 	return new Date(time).toISOString().replace(/\.000Z$/, 'Z');
@@ -141,7 +141,8 @@ export function readLimit(
 			`Limit must be a whole number from 1 to 1,000,000 (got ${String(limit)})`,
 			{
 				itemIndex,
-				description: 'Set Limit between 1 and 1,000,000, or turn on Return All. Nothing was sent.',
+				description:
+					'Set Limit between 1 and 1,000,000, or turn on Return All. No request was made.',
 			},
 		);
 	}

@@ -162,7 +162,7 @@ export async function runBatch(
 				throw refusedRequestError(
 					transport.node,
 					'The batch has dependencies Microsoft Graph does not run',
-					`${problem} (items ${batch[0]}-${batch[batch.length - 1]}). Nothing was sent.`,
+					`${problem} (items ${batch[0]}-${batch[batch.length - 1]}). No request was made.`,
 				);
 		}
 	}

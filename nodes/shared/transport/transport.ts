@@ -210,7 +210,7 @@ export class GraphTransport {
 			throw refusedRequestError(
 				this.node,
 				(error as Error).message,
-				"The credential's Mailbox Restriction lists the only mailboxes and users whose mail, calendars, chats and files this credential may read or act on; nothing was sent.",
+				"The credential's Mailbox Restriction lists the only mailboxes and users whose mail, calendars, chats and files this credential may read or act on; no request was made.",
 				{ itemIndex },
 			);
 		}

@@ -93,7 +93,7 @@ const properties: INodeProperties[] = [
 				description: 'Whether to create the folders of the folder path that do not exist yet',
 			},
 			{
-				displayName: 'Metadata (List Item Fields)',
+				displayName: 'List Item Fields',
 				name: 'metadata',
 				type: 'json',
 				default: '{}',
