@@ -290,7 +290,7 @@ export function graphApiError(
 			break;
 		}
 		case 404: {
-			message = `Not found: ${call}`;
+			message = `Microsoft Graph ${call} failed: ${info.message ?? 'HTTP 404 (not found)'}`;
 			description = `${said}. Check the ID or name in the node's parameters (a wrong or stale ID, or one from another tenant or mailbox), and that the credential's user or app can see it: Microsoft Graph answers 404 rather than 403 for many items the caller has no access to (a private channel, a mailbox without rights, a site the app was not granted).`;
 			break;
 		}

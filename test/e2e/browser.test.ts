@@ -10,7 +10,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, selectors, type BrowserContext, type Page } from 'playwright-core';
 import { REPO_ROOT } from '../../scripts/e2e/stack';
-import { e2e } from './helpers';
+import { Microsoft365EntraId } from '../../nodes/Microsoft365EntraId/Microsoft365EntraId.node';
+import { Microsoft365Mail } from '../../nodes/Microsoft365Mail/Microsoft365Mail.node';
+import { Microsoft365SharePoint } from '../../nodes/Microsoft365SharePoint/Microsoft365SharePoint.node';
+import { Microsoft365Teams } from '../../nodes/Microsoft365Teams/Microsoft365Teams.node';
+import {
+	CLIENT_ID_HINT,
+	CLIENT_SECRET_HINT,
+	TENANT_HINT,
+} from '../../nodes/shared/credentials/fields';
+import { chain, e2e } from './helpers';
 
 const ctx = e2e();
 const CHROMIUM = '/usr/bin/chromium';
@@ -66,6 +75,25 @@ async function saveCredential(name: string): Promise<void> {
 	await page.waitForTimeout(1500);
 }
 
+/** What the page scripts read of an element (no DOM types in this project). */
+interface Shown {
+	innerText: string;
+	offsetParent: unknown;
+	parentElement: Shown | null;
+	querySelector(selector: string): Shown | null;
+}
+
+/** The credential dialog's visible parameters, top to bottom. */
+async function fieldOrder(): Promise<string[]> {
+	return await page
+		.locator('[data-test-id="editCredential-modal"] [data-test-id^="parameter-input-"]')
+		.evaluateAll((els) =>
+			els
+				.filter((e) => (e as unknown as Shown).offsetParent !== null)
+				.map((e) => e.getAttribute('data-test-id')!.replace('parameter-input-', '')),
+		);
+}
+
 async function credentialNamed(name: string): Promise<{ id: string; type: string } | undefined> {
 	const list = await ctx.n8n.rest<Array<{ id: string; name: string; type: string }>>(
 		'GET',
@@ -116,6 +144,13 @@ test('delegated credential dialog: cloud, tenant, scope groups, additional scope
 	);
 	const dialog = page.locator('[data-test-id="editCredential-modal"]');
 	await expect(dialog.innerText()).resolves.toContain('Requested scopes:');
+	// The values copied from Entra come first (n8n puts the parent oAuth2Api's Client ID and
+	// Client Secret first; Tenant follows them), each with a visible hint, not only a tooltip.
+	const order = await fieldOrder();
+	expect(order.slice(0, 4)).toEqual(['clientId', 'clientSecret', 'tenant', 'cloud']);
+	const text = await dialog.innerText();
+	for (const hint of [CLIENT_ID_HINT, CLIENT_SECRET_HINT, TENANT_HINT])
+		expect(text).toContain(hint);
 	for (const group of ['Sign-In and Profile (Required)', 'Directory Basics', 'Send Mail'])
 		await expect(param('scopeGroups').innerText()).resolves.toContain(group);
 	await shot('credential-delegated');
@@ -142,6 +177,12 @@ test('app credential dialog: cloud, tenant, client ID, secret or certificate, ma
 		['cloud', 'tenantId', 'clientId', 'authentication', 'clientSecret', 'mailboxRestriction'],
 		['privateKey', 'certificate', 'customLoginUrl'],
 	);
+	const order = await fieldOrder();
+	expect(order.indexOf('tenantId')).toBeLessThan(order.indexOf('clientId'));
+	expect(order.indexOf('clientId')).toBeLessThan(order.indexOf('clientSecret'));
+	const text = await page.locator('[data-test-id="editCredential-modal"]').innerText();
+	for (const hint of [CLIENT_ID_HINT, CLIENT_SECRET_HINT, TENANT_HINT])
+		expect(text).toContain(hint);
 	await shot('credential-app-secret');
 	await choose('authentication', 'Certificate');
 	await expectParams(['privateKey', 'certificate'], ['clientSecret']);
@@ -291,4 +332,137 @@ test('an example workflow and each node parameter panel open; resource locators 
 		await shot(`node-${node.id}`);
 	}
 	expect(problems).toEqual([]);
+});
+
+test('node creator: each Microsoft 365 node is listed with its own description', async () => {
+	const workflow = await ctx.n8n.createWorkflow(chain('browser: node creator', []));
+	await page.goto(`${ctx.state.n8nUrl}/workflow/${workflow.id}`);
+	await page.locator('[data-test-id="canvas-node"]').first().waitFor({ timeout: 60_000 });
+	const expected: Record<string, string> = Object.fromEntries(
+		[Microsoft365Mail, Microsoft365Teams, Microsoft365SharePoint, Microsoft365EntraId].map((N) => {
+			const d = new N().description;
+			return [d.displayName, d.description];
+		}),
+	);
+	const listed = async (search: string): Promise<Record<string, string>> => {
+		await page.locator('[data-test-id="node-creator-plus-button"]').first().click();
+		const bar = page.locator('[data-test-id="node-creator-search-bar"]').first();
+		await bar.waitFor();
+		await bar.locator('input').first().fill(search);
+		await page.waitForTimeout(1000);
+		const items = await page
+			.locator('[data-test-id="node-creator-item-name"]')
+			.evaluateAll((names) =>
+				names.map((name) => {
+					let box = name.parentElement as unknown as Shown | null;
+					while (box && !box.querySelector('[data-test-id="node-creator-item-description"]'))
+						box = box.parentElement;
+					const description = box?.querySelector('[data-test-id="node-creator-item-description"]');
+					return [(name as unknown as Shown).innerText.trim(), description?.innerText.trim() ?? ''];
+				}),
+			);
+		await shot(`node-creator-${search.replace(/\W+/g, '-')}`);
+		await page.keyboard.press('Escape');
+		await page.waitForTimeout(300);
+		return Object.fromEntries(items);
+	};
+	const all = await listed('Microsoft 365');
+	for (const [name, description] of Object.entries(expected))
+		expect({ name, description: all[name] }).toEqual({ name, description });
+	// Under no action node the trigger's own "Starts the workflow …" text.
+	expect(Object.values(all).filter((d) => /^Starts the workflow/.test(d))).toEqual([]);
+	const mail = await listed('mail');
+	expect(mail['Microsoft 365 Mail']).toBe(expected['Microsoft 365 Mail']);
+});
+
+test('Mail → Send with the app credential: Mailbox (From) is a required locator listing the directory', async () => {
+	const app = ctx.state.credentials!['m365-demo-app'];
+	const workflow = await ctx.n8n.createWorkflow(
+		chain('browser: app-only send', [
+			{
+				id: 'mail',
+				name: 'Mail',
+				type: `${P}microsoft365Mail`,
+				typeVersion: 1,
+				parameters: { authentication: 'app', resource: 'message', operation: 'send' },
+				credentials: { [app.type]: { id: app.id, name: app.name } },
+			},
+		]),
+	);
+	await page.goto(`${ctx.state.n8nUrl}/workflow/${workflow.id}/mail`);
+	await page.locator('[data-test-id="ndv"]').first().waitFor({ timeout: 60_000 });
+	await page.waitForTimeout(800);
+	const locator = param('mailbox').locator('[data-test-id="rlc-input"]');
+	await expect(locator.count()).resolves.toBeGreaterThan(0);
+	const item = page
+		.locator('[data-test-id="parameter-item"], .parameter-item')
+		.filter({ has: param('mailbox') })
+		.first();
+	// n8n marks required parameters with an asterisk after the label.
+	expect(await item.innerText()).toMatch(/Mailbox \(From\)\s*\*/);
+	await locator.first().click();
+	await page
+		.locator('[data-test-id="rlc-item"]')
+		.filter({ hasText: 'servicedesk@contoso.onmicrosoft.com' })
+		.first()
+		.waitFor({ timeout: 20_000 });
+	await shot('node-mail-send-app');
+	await page.keyboard.press('Escape');
+});
+
+test('Teams with each credential: the resource stays, and the notice names only visible fields', async () => {
+	const delegated = ctx.state.credentials!['m365-demo-delegated'];
+	const app = ctx.state.credentials!['m365-demo-app'];
+	const workflow = await ctx.n8n.createWorkflow(
+		chain('browser: teams credentials', [
+			{
+				id: 'teams',
+				name: 'Teams',
+				type: `${P}microsoft365Teams`,
+				typeVersion: 1,
+				parameters: { authentication: 'delegated', resource: 'chat', operation: 'getMany' },
+				credentials: { [delegated.type]: { id: delegated.id, name: delegated.name } },
+			},
+		]),
+	);
+	await page.goto(`${ctx.state.n8nUrl}/workflow/${workflow.id}/teams`);
+	const ndv = page.locator('[data-test-id="ndv"]').first();
+	await ndv.waitFor({ timeout: 60_000 });
+	await page.waitForTimeout(800);
+	const resource = async () => await param('resource').locator('input').first().inputValue();
+	expect(await resource()).toBe('Chat');
+	const visibleLabels = async () =>
+		await ndv
+			.locator('[data-test-id^="parameter-input-"]')
+			.evaluateAll((els) =>
+				els.map((e) => e.getAttribute('data-test-id')!.replace('parameter-input-', '')),
+			);
+	// n8n hides the Authentication parameter: the credential choice replaces it.
+	expect(await visibleLabels()).not.toContain('authentication');
+
+	const pick = async (name: string) => {
+		await page.locator('[data-test-id="node-credentials-select"]').first().click();
+		await page
+			.locator('[role="option"]:visible, .el-select-dropdown__item:visible')
+			.filter({ hasText: name })
+			.first()
+			.click();
+		await page.waitForTimeout(800);
+	};
+	// To the app credential: no jump to Incoming Webhook → Post Card.
+	await pick(app.name);
+	expect(await resource()).toBe('Chat');
+	await choose('resource', 'Channel Message');
+	const notices = async () =>
+		await ndv.locator('.n8n-notice, [data-test-id="notice"], [class*="notice"]').allInnerTexts();
+	const shown = (await notices()).join('\n');
+	expect(shown).toContain('Posting messages is not available with the App-Only credential');
+	expect(shown).not.toMatch(/Authentication/);
+	expect(await resource()).toBe('Channel Message');
+	await shot('node-teams-app');
+	// And back: the resource stays, the notice goes.
+	await pick(delegated.name);
+	expect(await resource()).toBe('Channel Message');
+	expect((await notices()).join('\n')).not.toContain('Posting messages is not available');
+	await shot('node-teams-delegated');
 });

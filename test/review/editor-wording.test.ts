@@ -175,7 +175,9 @@ describe('error words', () => {
 			url: '/teams/123/channels/456',
 			body: { error: { code: 'NotFound', message: 'Channel not found' } },
 		});
-		expect(error.message).toBe('Not found: GET /teams/123/channels/456');
+		expect(error.message).toBe(
+			'Microsoft Graph GET /teams/123/channels/456 failed: Channel not found',
+		);
 		expect(error.description).toMatch(/wrong or stale ID/);
 		expect(error.description).toMatch(/no access/);
 	});
