@@ -12,11 +12,13 @@ import {
 	type IDataObject,
 	type IExecuteFunctions,
 } from 'n8n-workflow';
+import { openBinarySource } from '../../shared/binary-source';
 import { markMayHaveActed } from '../../shared/errors';
 import type { GraphTransport } from '../../shared/transport';
 import {
 	DEFAULT_UPLOAD_CHUNK_SIZE,
 	UPLOAD_FRAGMENT_UNIT,
+	releaseSource,
 	uploadLargeFile,
 	UploadSessionError,
 	uploadSmall,
@@ -55,28 +57,14 @@ export function binaryOf(ctx: IExecuteFunctions, itemIndex: number, property: st
 	return binary;
 }
 
-/** Opens the binary data as a stream (filesystem mode: from disk, never whole in memory). */
+/** Opens the binary data (filesystem mode: read in place from disk, never whole in memory). */
 export async function openSource(
 	ctx: IExecuteFunctions,
 	itemIndex: number,
 	property: string,
 	binary: IBinaryData,
-	chunkSize: number,
 ): Promise<UploadSource> {
-	if (binary.id) {
-		const metadata = await ctx.helpers.getBinaryMetadata(binary.id);
-		const size = Number(metadata.fileSize ?? binary.bytes);
-		// Read in pieces no larger than a fragment; the upload loop copies them into one chunk buffer.
-		const stream = await ctx.helpers.getBinaryStream(binary.id, Math.min(chunkSize, 1024 * 1024));
-		return { stream, size, fileName: binary.fileName, mimeType: binary.mimeType };
-	}
-	const buffer = await ctx.helpers.getBinaryDataBuffer(itemIndex, property);
-	return {
-		stream: Readable.from([buffer]),
-		size: buffer.length,
-		fileName: binary.fileName,
-		mimeType: binary.mimeType,
-	};
+	return await openBinarySource(ctx, itemIndex, property, binary);
 }
 
 /** Bytes handed to the socket at a time. */
@@ -230,7 +218,7 @@ export async function uploadFile(
 		}
 		throw explainForbidden(error, `the library "${library.name}"'s site`, true);
 	} finally {
-		if (!source.stream.destroyed) source.stream.destroy();
+		await releaseSource(source);
 	}
 }
 

@@ -3,16 +3,17 @@
  * never puts it in memory), uploaded into the channel's files folder with the shared upload
  * helpers: the simple upload up to 4 MB, an upload session with bounded chunks above.
  */
-import { Readable } from 'node:stream';
 import {
 	NodeApiError,
 	NodeOperationError,
 	type IDataObject,
 	type IExecuteFunctions,
 } from 'n8n-workflow';
+import { openBinarySource } from '../../shared/binary-source';
 import { markMayHaveActed } from '../../shared/errors';
 import type { GraphTransport } from '../../shared/transport';
 import {
+	releaseSource,
 	uploadLargeFile,
 	uploadSmall,
 	useSimpleUpload,
@@ -48,22 +49,7 @@ export async function binarySource(
 		binary.fileName ||
 		`${propertyName}${binary.fileExtension ? `.${binary.fileExtension}` : ''}`
 	).trim();
-	if (binary.id) {
-		const metadata = await ctx.helpers.getBinaryMetadata(binary.id);
-		return {
-			stream: await ctx.helpers.getBinaryStream(binary.id),
-			size: metadata.fileSize,
-			fileName: name,
-			mimeType: binary.mimeType,
-		};
-	}
-	const buffer = await ctx.helpers.getBinaryDataBuffer(itemIndex, propertyName);
-	return {
-		stream: Readable.from([buffer]),
-		size: buffer.length,
-		fileName: name,
-		mimeType: binary.mimeType,
-	};
+	return await openBinarySource(ctx, itemIndex, propertyName, binary, name);
 }
 
 /** Uploads `source` as `source.fileName` into a folder; returns the new drive item. */
@@ -76,6 +62,21 @@ export async function uploadToFolder(
 ): Promise<IDataObject> {
 	const name = source.fileName ?? 'file';
 	const path = `/drives/${encodeURIComponent(folder.driveId)}/items/${encodeURIComponent(folder.itemId)}:/${encodeURIComponent(name)}:`;
+	try {
+		return await uploadToPath(transport, path, name, source, conflict, itemIndex);
+	} finally {
+		await releaseSource(source);
+	}
+}
+
+async function uploadToPath(
+	transport: GraphTransport,
+	path: string,
+	name: string,
+	source: UploadSource,
+	conflict: ConflictBehavior,
+	itemIndex: number,
+): Promise<IDataObject> {
 	if (useSimpleUpload(source.size)) {
 		return await uploadSmall(source, async (body, contentType) =>
 			transport.request<IDataObject>({

@@ -155,7 +155,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		options.createFolders !== false,
 		itemIndex,
 	);
-	const source = await openSource(this, itemIndex, property, binary, chunkSize);
+	const source = await openSource(this, itemIndex, property, binary);
 	const result = await uploadFile(
 		this,
 		transport,
