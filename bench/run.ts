@@ -166,7 +166,10 @@ async function runPrepared(
 			const workflow = workflows[side];
 			// A side that failed is not repeated: its first error is the result.
 			if (!workflow || s.error) continue;
+			if (side === 'ours') await scenario.beforeOurRun?.(ctx);
 			const result = await measure(workflow.id, workflow.node);
+			if (side === 'ours' && scenario.beforeOurRun)
+				result.loopbackBytesPerSecond = ctx.loopbackBytesPerSecond;
 			s.runs.push(result);
 			if (!result.ok) s.error = result.error;
 			log(

@@ -53,6 +53,11 @@ export interface Scenario {
 	bytes?(ctx: BenchContext): number;
 	timeoutMs: number;
 	prepare?(ctx: BenchContext): Promise<void>;
+	/**
+	 * Runs before each run of our side, unmeasured: the upload scenarios measure the loopback
+	 * throughput there, so each run is compared with the loopback under the same machine load.
+	 */
+	beforeOurRun?(ctx: BenchContext): Promise<void>;
 	/** Undoes `prepare` (e.g. removes injected faults) after the scenario's runs. */
 	cleanup?(ctx: BenchContext): Promise<void>;
 	plan(ctx: BenchContext, side: SideName): SidePlan;
