@@ -57,6 +57,10 @@ export interface BenchResults {
 	runsPerSide: number;
 	quick: boolean;
 	loopbackBytesPerSecond?: number;
+	/** n8n's N8N_DEFAULT_BINARY_DATA_MODE in this run. */
+	binaryDataMode: string;
+	/** The package's load cost (lib/package-load.ts), one line. */
+	packageLoad?: string;
 	scenarios: ScenarioResult[];
 	tokens: Record<SideName, { tokenRequests: number; items: number; per1000: number }>;
 	targets: Array<{ target: string; met: boolean | undefined; detail: string }>;
@@ -207,8 +211,9 @@ export function markdown(results: BenchResults): string {
 				results.loopbackBytesPerSecond
 					? `${(results.loopbackBytesPerSecond / MIB).toFixed(0)} MiB/s`
 					: 'not measured'
-			}.`,
+			}. n8n binary data mode: ${results.binaryDataMode}.`,
 		'',
+		...(results.packageLoad ? [results.packageLoad, ''] : []),
 		'| # | Scenario | Node | Time | Requests | 429s | Peak RSS growth | Throughput | Limit (model) | Time / limit | Built-in / ours |',
 		'| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
 	];

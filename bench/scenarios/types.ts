@@ -33,6 +33,8 @@ export interface BenchContext {
 	/** Bytes per second of the emulator's upload path for a plain streaming client (this run). */
 	loopbackBytesPerSecond?: number;
 	quick: boolean;
+	/** n8n's binary data mode in this run (N8N_DEFAULT_BINARY_DATA_MODE; filesystem unless --binary-mode). */
+	binaryDataMode: string;
 }
 
 /** A side ready to run, or the reason it cannot. */

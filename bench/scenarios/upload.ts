@@ -95,7 +95,7 @@ function uploadScenario(id: string, title: string, full: number, quick: number):
 				readFiles(join(ctx.bench.dataDir, `upload-${label(ctx)}.bin`)),
 			]),
 			node: 'Files',
-			label: 'reading the file alone (Read/Write Files from Disk, filesystem binary mode)',
+			label: `reading the file alone (Read/Write Files from Disk, ${ctx.binaryDataMode} binary mode)`,
 		}),
 		limit(ctx) {
 			const bps = ctx.loopbackBytesPerSecond ?? NaN;
