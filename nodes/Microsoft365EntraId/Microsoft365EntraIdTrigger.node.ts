@@ -13,9 +13,9 @@ import {
 	credentialTest,
 	getTransport,
 } from '../shared/node-common';
-import { selectFields } from './helpers/fields';
-import { PSEUDONYM_CREDENTIAL, pseudonymiserFor, pseudonymProperties } from './helpers/pseudonym';
-import { fieldProperties } from './helpers/properties';
+import { selectFields } from './select';
+import { PSEUDONYM_CREDENTIAL, pseudonymiserFor, pseudonymProperties } from './pseudonym';
+import { fieldProperties } from './actions/fields';
 import { runRound, type KindState, type ObjectKind } from './trigger/delta';
 
 interface TriggerState extends IDataObject {

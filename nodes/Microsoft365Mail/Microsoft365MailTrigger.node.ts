@@ -11,7 +11,7 @@ import {
 	credentialTest,
 } from '../shared/node-common';
 import { folderField, mailboxField, readOptions } from './actions/message/fields';
-import { poll } from './actions/trigger/newMessage.operation';
+import { poll } from './trigger/newMessage.operation';
 import { searchFolders } from './methods/listSearch';
 
 export class Microsoft365MailTrigger implements INodeType {

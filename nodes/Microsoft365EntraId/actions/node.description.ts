@@ -1,6 +1,6 @@
 import type { INodeCredentialDescription, INodeProperties } from 'n8n-workflow';
 import { authenticationProperty, credentialDescriptions } from '../../shared/node-common';
-import { PSEUDONYM_CREDENTIAL, pseudonymProperties } from '../helpers/pseudonym';
+import { PSEUDONYM_CREDENTIAL, pseudonymProperties } from '../pseudonym';
 import * as group from './group';
 import * as user from './user';
 

@@ -6,8 +6,8 @@ import {
 } from 'n8n-workflow';
 import { getTransport } from '../../../shared/node-common';
 import { declareGraphCalls } from '../../../shared/operations';
-import { getMany } from '../../helpers/collections';
-import { filtersProperty, limitFields } from '../../helpers/fields';
+import { getMany } from '../../collections';
+import { filtersProperty, limitFields } from '../fields';
 
 const properties: INodeProperties[] = [
 	{

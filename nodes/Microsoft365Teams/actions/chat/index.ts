@@ -1,5 +1,5 @@
 import type { INodeProperties } from 'n8n-workflow';
-import { operationProperty } from '../../helpers/fields';
+import { operationProperty } from '../fields';
 import * as getMany from './getMany.operation';
 
 export { getMany };

@@ -5,20 +5,20 @@
  * narrowed to one type by an OData cast segment.
  */
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-import type { DirectoryType } from './fields';
+import type { DirectoryType } from './select';
 import {
 	readObjectSegment,
 	readReturnLimit,
 	readSelect,
 	type QueryOptionValues,
-} from './properties';
+} from './actions/fields';
 import {
 	collectionQuery,
 	presetClauses,
 	type GroupFilterPresets,
 	type UserFilterPresets,
 } from './query';
-import { prepareOutput, readCollection, readCount, readObject } from './run';
+import { prepareOutput, readCollection, readCount, readObject } from './read';
 
 type Kind = 'user' | 'group';
 

@@ -6,12 +6,12 @@
  * tells Exchange to delete the message once sent, as `saveToSentItems: false` does.
  */
 import { NodeOperationError, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
-import type { GraphTransport } from '../../shared/transport';
+import type { GraphTransport } from '../shared/transport';
 import {
 	ATTACHMENT_CHUNK_SIZE,
 	uploadLargeFile,
 	UploadSessionError,
-} from '../../shared/transport/upload';
+} from '../shared/transport/upload';
 import {
 	fileAttachment,
 	INLINE_LIMIT,

@@ -4,7 +4,7 @@
  * field). Results are kept per transport (one execution), so a run looks each person up once.
  */
 import { NodeOperationError, type INode } from 'n8n-workflow';
-import type { GraphTransport } from '../../shared/transport';
+import type { GraphTransport } from '../shared/transport';
 
 export interface DirectoryUser {
 	id: string;

@@ -3,10 +3,10 @@
  * input before the first request, resolves mentions, uploads the file (if any) into the
  * channel's files folder, then posts the message (or the reply).
  */
-import { markMayHaveActed } from '../../shared/errors';
+import { markMayHaveActed } from '../shared/errors';
 import { NodeOperationError, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
-import { getTransport } from '../../shared/node-common';
-import type { GraphTransport } from '../../shared/transport';
+import { getTransport } from '../shared/node-common';
+import type { GraphTransport } from '../shared/transport';
 import { binarySource, uploadToFolder, type ConflictBehavior } from './files';
 import { assertDelegatedForPosting } from './guard';
 import { channelIdFrom, segment, teamIdFrom } from './locators';

@@ -10,15 +10,15 @@ import {
 	type IDataObject,
 	type IExecuteFunctions,
 } from 'n8n-workflow';
-import { markMayHaveActed } from '../../shared/errors';
-import type { GraphTransport } from '../../shared/transport';
+import { markMayHaveActed } from '../shared/errors';
+import type { GraphTransport } from '../shared/transport';
 import {
 	uploadLargeFile,
 	uploadSmall,
 	useSimpleUpload,
 	UploadSessionError,
 	type UploadSource,
-} from '../../shared/transport/upload';
+} from '../shared/transport/upload';
 
 export type ConflictBehavior = 'rename' | 'replace' | 'fail';
 

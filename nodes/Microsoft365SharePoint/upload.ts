@@ -12,8 +12,8 @@ import {
 	type IDataObject,
 	type IExecuteFunctions,
 } from 'n8n-workflow';
-import { markMayHaveActed } from '../../shared/errors';
-import type { GraphTransport } from '../../shared/transport';
+import { markMayHaveActed } from '../shared/errors';
+import type { GraphTransport } from '../shared/transport';
 import {
 	DEFAULT_UPLOAD_CHUNK_SIZE,
 	UPLOAD_FRAGMENT_UNIT,
@@ -23,8 +23,8 @@ import {
 	useSimpleUpload,
 	type PreauthenticatedHttp,
 	type UploadSource,
-} from '../../shared/transport/upload';
-import type { ConflictBehavior } from '../actions/common.descriptions';
+} from '../shared/transport/upload';
+import type { ConflictBehavior } from './actions/fields';
 import {
 	explainForbidden,
 	isGraphStatus,

@@ -11,9 +11,9 @@ import {
 	type ILoadOptionsFunctions,
 	type INodeParameterResourceLocator,
 } from 'n8n-workflow';
-import { getTransport } from '../../shared/node-common';
-import { declareGraphCalls } from '../../shared/operations';
-import type { GraphTransport } from '../../shared/transport';
+import { getTransport } from '../shared/node-common';
+import { declareGraphCalls } from '../shared/operations';
+import type { GraphTransport } from '../shared/transport';
 import {
 	checkSiteId,
 	encodeSegments,

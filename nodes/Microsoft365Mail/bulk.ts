@@ -13,8 +13,8 @@
  * Results keep the order of the jobs.
  */
 import type { IDataObject } from 'n8n-workflow';
-import type { BatchItem, GraphTransport } from '../../shared/transport';
-import { sleep } from '../../shared/transport/retry';
+import type { BatchItem, GraphTransport } from '../shared/transport';
+import { sleep } from '../shared/transport/retry';
 import { REQUEST_LIMIT } from './attachments';
 import { sendDirect, type PreparedSend } from './graph-send';
 

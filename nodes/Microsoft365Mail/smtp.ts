@@ -13,11 +13,11 @@ import {
 	type Transporter,
 } from 'nodemailer';
 import { NodeOperationError, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
-import { jwtClaims } from '../../shared/auth';
-import { markMayHaveActed } from '../../shared/errors';
-import { registerSecret, redact } from '../../shared/redact';
-import type { GraphTransport } from '../../shared/transport';
-import { assertSupportedProxy, proxyForSmtp } from '../../shared/transport/http-client';
+import { jwtClaims } from '../shared/auth';
+import { markMayHaveActed } from '../shared/errors';
+import { registerSecret, redact } from '../shared/redact';
+import type { GraphTransport } from '../shared/transport';
+import { assertSupportedProxy, proxyForSmtp } from '../shared/transport/http-client';
 import { streamAttachment, type AttachmentSource } from './attachments';
 import { addresses, type GraphMessage, type GraphRecipient } from './compose';
 import type { MailboxTarget } from './mailbox';

@@ -5,7 +5,7 @@
  * header `ConsistencyLevel: eventual` whenever Graph requires it.
  */
 import { NodeOperationError, type IDataObject, type INode } from 'n8n-workflow';
-import type { QueryValue } from '../../shared/transport';
+import type { QueryValue } from '../shared/transport';
 
 export const MAX_LIMIT = 1_000_000;
 

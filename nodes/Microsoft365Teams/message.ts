@@ -12,7 +12,7 @@ import {
 	type IExecuteFunctions,
 	type INode,
 } from 'n8n-workflow';
-import type { GraphTransport } from '../../shared/transport';
+import type { GraphTransport } from '../shared/transport';
 import { resolveUsers, type DirectoryUser } from './users';
 
 /** Teams' message limit, "approximately 28 KB" including HTML, mentions and cards (Teams limits). */

@@ -37,10 +37,10 @@
  * - "Test step" (manual mode) emits the newest message without touching the state.
  */
 import type { IDataObject, INodeExecutionData, IPollFunctions } from 'n8n-workflow';
-import { getTransport } from '../../../shared/node-common';
-import { declareGraphCalls } from '../../../shared/operations';
-import { folderSegment, resolveMailbox } from '../../helpers/mailbox';
-import { downloadCalls, messageItem } from '../../helpers/read';
+import { getTransport } from '../../shared/node-common';
+import { declareGraphCalls } from '../../shared/operations';
+import { folderSegment, resolveMailbox } from '../mailbox';
+import { downloadCalls, messageItem } from '../read';
 
 export const operationInfo = {
 	node: 'Microsoft 365 Mail Trigger',

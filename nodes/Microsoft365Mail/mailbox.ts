@@ -4,8 +4,8 @@
  * credential's Mailbox Restriction. Checked before any request.
  */
 import type { IExecuteFunctions, IPollFunctions } from 'n8n-workflow';
-import { assertMailboxAllowed } from '../../shared/credentials/validate';
-import type { GraphTransport } from '../../shared/transport';
+import { assertMailboxAllowed } from '../shared/credentials/validate';
+import type { GraphTransport } from '../shared/transport';
 import { inputError } from './errors';
 
 export interface MailboxTarget {

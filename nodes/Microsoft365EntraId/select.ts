@@ -5,7 +5,7 @@
  * extension attributes (`extension_<appId>_<name>`) and schema extensions allowed.
  */
 import { NodeOperationError, type INode, type INodePropertyOptions } from 'n8n-workflow';
-import directoryProperties from '../../shared/graph/generated/directory-properties.json';
+import directoryProperties from '../shared/graph/generated/directory-properties.json';
 
 export type DirectoryType = 'user' | 'group' | 'directoryRole';
 

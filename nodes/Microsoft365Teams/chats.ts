@@ -5,7 +5,7 @@
  * looked up once, so many items to the same people never create duplicate chats.
  */
 import { NodeOperationError, type IDataObject, type INode } from 'n8n-workflow';
-import type { GraphTransport } from '../../shared/transport';
+import type { GraphTransport } from '../shared/transport';
 import type { DirectoryUser } from './users';
 
 const chatsByMembers = new WeakMap<GraphTransport, Map<string, Promise<string>>>();

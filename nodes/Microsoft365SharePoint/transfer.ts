@@ -4,14 +4,14 @@
  * (copy, then delete the original once the copy is complete).
  */
 import { NodeOperationError, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
-import { markMayHaveActed } from '../../shared/errors';
-import type { GraphTransport } from '../../shared/transport';
-import { sleep } from '../../shared/transport/retry';
+import { markMayHaveActed } from '../shared/errors';
+import type { GraphTransport } from '../shared/transport';
+import { sleep } from '../shared/transport/retry';
 import {
 	conflictBehaviorProperty,
 	libraryLocator,
 	type ConflictBehavior,
-} from '../actions/common.descriptions';
+} from './actions/fields';
 import {
 	checkLibraryInput,
 	ensureFolder,
@@ -26,7 +26,7 @@ import {
 	type Library,
 } from './library';
 import { checkName, joinPath } from './paths';
-import { declareGraphCalls } from '../../shared/operations';
+import { declareGraphCalls } from '../shared/operations';
 
 /** The calls of copy and move before the transfer: the item, and the destination folder created when missing. */
 export const TRANSFER_CALLS = declareGraphCalls([

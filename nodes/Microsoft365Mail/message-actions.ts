@@ -1,7 +1,7 @@
 /** What the single-message actions share: the mailbox and message they act on. */
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
-import { getTransport } from '../../shared/node-common';
-import type { GraphTransport } from '../../shared/transport';
+import { getTransport } from '../shared/node-common';
+import type { GraphTransport } from '../shared/transport';
 import { messagePath, resolveMailbox, type MailboxTarget } from './mailbox';
 
 export interface MessageContext {

@@ -5,8 +5,8 @@
  * so bad input never reaches the network.
  */
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
-import { getTransport } from '../../shared/node-common';
-import type { QueryValue } from '../../shared/transport';
+import { getTransport } from '../shared/node-common';
+import type { QueryValue } from '../shared/transport';
 import { pseudonymiserFor, type Pseudonymiser } from './pseudonym';
 import { cleanObject, PAGE_SIZE } from './query';
 

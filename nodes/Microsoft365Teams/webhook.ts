@@ -5,9 +5,9 @@
  * error), on a transport whose token provider refuses to give out tokens.
  */
 import { NodeApiError, NodeOperationError, type IDataObject, type INode } from 'n8n-workflow';
-import type { TokenProvider } from '../../shared/auth/types';
-import { registerSecret } from '../../shared/redact';
-import { GraphTransport } from '../../shared/transport';
+import type { TokenProvider } from '../shared/auth/types';
+import { registerSecret } from '../shared/redact';
+import { GraphTransport } from '../shared/transport';
 
 /** Checks the URL's form and registers it (and its signature) for redaction. */
 export function webhookUrl(node: INode, value: unknown, itemIndex: number): URL {

@@ -10,9 +10,9 @@ import type {
 	INodeExecutionData,
 	IPollFunctions,
 } from 'n8n-workflow';
-import { getTransport } from '../../shared/node-common';
-import type { GraphCallDeclaration } from '../../shared/operations';
-import type { GraphTransport } from '../../shared/transport';
+import { getTransport } from '../shared/node-common';
+import type { GraphCallDeclaration } from '../shared/operations';
+import type { GraphTransport } from '../shared/transport';
 import { inputError } from './errors';
 import { resolveMailbox, type MailboxTarget } from './mailbox';
 

@@ -14,8 +14,8 @@ import {
 	COMMON_USER_FIELDS,
 	selectFields,
 	type DirectoryType,
-} from './fields';
-import { MAX_LIMIT, readLimit } from './query';
+} from '../select';
+import { MAX_LIMIT, readLimit } from '../query';
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 

@@ -1,6 +1,6 @@
 /** Get Many: every item of a collection, or up to Limit, with large pages. */
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
-import type { GraphTransport } from '../../shared/transport';
+import type { GraphTransport } from '../shared/transport';
 
 export async function getMany(
 	ctx: IExecuteFunctions,
