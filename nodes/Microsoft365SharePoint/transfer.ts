@@ -7,11 +7,7 @@ import { NodeOperationError, type IExecuteFunctions, type INodeProperties } from
 import { markMayHaveActed } from '../shared/errors';
 import type { GraphTransport } from '../shared/transport';
 import { sleep } from '../shared/transport/retry';
-import {
-	conflictBehaviorProperty,
-	libraryLocator,
-	type ConflictBehavior,
-} from './actions/fields';
+import { conflictBehaviorProperty, libraryLocator, type ConflictBehavior } from './actions/fields';
 import {
 	checkLibraryInput,
 	ensureFolder,
