@@ -5,17 +5,13 @@
  * header `ConsistencyLevel: eventual` whenever Graph requires it.
  */
 import { NodeOperationError, type IDataObject, type INode } from 'n8n-workflow';
+import { odataString, searchPhrase } from '../shared/odata';
 import type { QueryValue } from '../shared/transport';
 
 export const MAX_LIMIT = 1_000_000;
 
 /** The directory's largest page (`$top`) for users, groups and memberships. */
 export const PAGE_SIZE = 999;
-
-/** An OData string literal: quoted, single quotes doubled. */
-export function literal(value: string): string {
-	return `'${value.replace(/'/g, "''")}'`;
-}
 
 /** An ISO 8601 UTC timestamp for a date or date-time the user gave, or an error naming the field. */
 export function isoDateTime(
@@ -60,12 +56,12 @@ export function presetClauses(
 	if (presets.accountEnabled === 'enabled') clauses.push('accountEnabled eq true');
 	if (presets.accountEnabled === 'disabled') clauses.push('accountEnabled eq false');
 	if (presets.userType === 'Member' || presets.userType === 'Guest')
-		clauses.push(`userType eq ${literal(presets.userType)}`);
+		clauses.push(`userType eq ${odataString(presets.userType)}`);
 	if (presets.kind === 'security') clauses.push('securityEnabled eq true');
 	if (presets.kind === 'mailEnabled') clauses.push('mailEnabled eq true');
-	if (presets.department) clauses.push(`department eq ${literal(presets.department)}`);
+	if (presets.department) clauses.push(`department eq ${odataString(presets.department)}`);
 	if (presets.displayNameStartsWith)
-		clauses.push(`startswith(displayName,${literal(presets.displayNameStartsWith)})`);
+		clauses.push(`startswith(displayName,${odataString(presets.displayNameStartsWith)})`);
 	if (presets.createdAfter)
 		clauses.push(
 			`createdDateTime ge ${isoDateTime(node, presets.createdAfter, 'Filters → Created After', itemIndex)}`,
@@ -75,8 +71,7 @@ export function presetClauses(
 
 /** `$search` for plain text over the given properties: `"displayName:text" OR "mail:text"`. */
 export function searchExpression(text: string, properties: string[]): string {
-	const phrase = text.replace(/\\/g, '').replace(/"/g, '\\"');
-	return properties.map((p) => `"${p}:${phrase}"`).join(' OR ');
+	return properties.map((p) => searchPhrase(p, text)).join(' OR ');
 }
 
 /** Filter operators and functions only Graph's advanced query engine answers. */

@@ -11,14 +11,11 @@ import type {
 	IPollFunctions,
 } from 'n8n-workflow';
 import { getTransport } from '../shared/node-common';
+import { odataString } from '../shared/odata';
 import type { GraphCallDeclaration } from '../shared/operations';
 import type { GraphTransport } from '../shared/transport';
 import { inputError } from './errors';
 import { resolveMailbox, type MailboxTarget } from './mailbox';
-
-export function odataString(value: string): string {
-	return `'${value.replace(/'/g, "''")}'`;
-}
 
 export function selectList(
 	ctx: IExecuteFunctions | IPollFunctions,

@@ -28,8 +28,3 @@ export async function getMany(
 	}
 	return out;
 }
-
-/** `'text'` as an OData string literal. */
-export function odataString(text: string): string {
-	return `'${text.replace(/'/g, "''")}'`;
-}

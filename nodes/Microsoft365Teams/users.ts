@@ -4,6 +4,7 @@
  * field). Results are kept per transport (one execution), so a run looks each person up once.
  */
 import { NodeOperationError, type INode } from 'n8n-workflow';
+import { odataString } from '../shared/odata';
 import type { GraphTransport } from '../shared/transport';
 
 export interface DirectoryUser {
@@ -17,10 +18,6 @@ const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const SELECT = 'id,displayName,userPrincipalName,mail';
 
 const cache = new WeakMap<GraphTransport, Map<string, Promise<DirectoryUser | undefined>>>();
-
-function quote(text: string): string {
-	return `'${text.replace(/'/g, "''")}'`;
-}
 
 async function lookUp(
 	transport: GraphTransport,
@@ -40,7 +37,7 @@ async function lookUp(
 	// A UPN and a mail address differ for some users: one query finds either.
 	const page = await transport.getPage<DirectoryUser>('/users', {
 		query: {
-			$filter: `userPrincipalName eq ${quote(ref)} or mail eq ${quote(ref)}`,
+			$filter: `userPrincipalName eq ${odataString(ref)} or mail eq ${odataString(ref)}`,
 			$select: SELECT,
 			$top: 2,
 		},
