@@ -12,16 +12,7 @@ import { credentials, properties } from './actions/node.description';
 import * as user from './actions/user';
 import { searchGroups, searchUsers } from './methods/listSearch';
 
-const operations: OperationMap = {
-	user: {
-		get: user.get,
-		getDirectReports: user.getDirectReports,
-		getGroups: user.getGroups,
-		getManager: user.getManager,
-		getMany: user.getMany,
-	},
-	group: { get: group.get, getMany: group.getMany, getMembers: group.getMembers },
-};
+const operations: OperationMap = { user: user.operations, group: group.operations };
 
 /** Microsoft 365 Entra ID: read users, groups, memberships and managers (read-only). */
 export class Microsoft365EntraId implements INodeType {

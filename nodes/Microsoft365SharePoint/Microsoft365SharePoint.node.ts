@@ -12,17 +12,7 @@ import * as folder from './actions/folder';
 import { properties } from './actions/node.description';
 import { searchLibraries, searchSites } from './methods/listSearch';
 
-const operations: OperationMap = {
-	file: {
-		upload: file.upload,
-		download: file.download,
-		get: file.get,
-		delete: file.delete,
-		copy: file.copy,
-		move: file.move,
-	},
-	folder: { create: folder.create, list: folder.list },
-};
+const operations: OperationMap = { file: file.operations, folder: folder.operations };
 
 export class Microsoft365SharePoint implements INodeType {
 	description: INodeTypeDescription = {

@@ -6,7 +6,7 @@ import {
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 import { credentialTest } from '../shared/node-common';
-import { route } from '../shared/router';
+import { route, type OperationMap } from '../shared/router';
 import * as channel from './actions/channel';
 import * as channelMessage from './actions/channelMessage';
 import * as chat from './actions/chat';
@@ -15,6 +15,15 @@ import * as incomingWebhook from './actions/incomingWebhook';
 import { credentials, properties } from './actions/node.description';
 import * as team from './actions/team';
 import * as listSearch from './methods/listSearch';
+
+const operations: OperationMap = {
+	channelMessage: channelMessage.operations,
+	chatMessage: chatMessage.operations,
+	team: team.operations,
+	channel: channel.operations,
+	chat: chat.operations,
+	incomingWebhook: incomingWebhook.operations,
+};
 
 export class Microsoft365Teams implements INodeType {
 	description: INodeTypeDescription = {
@@ -44,17 +53,6 @@ export class Microsoft365Teams implements INodeType {
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return await route.call(this, {
-			channelMessage: {
-				post: channelMessage.post,
-				postWithFile: channelMessage.postWithFile,
-				reply: channelMessage.reply,
-			},
-			chatMessage: { send: chatMessage.send },
-			team: { getMany: team.getMany },
-			channel: { getMany: channel.getMany },
-			chat: { getMany: chat.getMany },
-			incomingWebhook: { postCard: incomingWebhook.postCard },
-		});
+		return await route.call(this, operations);
 	}
 }

@@ -72,24 +72,6 @@ export function chatLocator(): INodeProperties {
 	});
 }
 
-/** The Operation selector of a resource. */
-export function operationProperty(
-	resource: string,
-	options: Array<{ name: string; value: string; action: string; description?: string }>,
-): INodeProperties {
-	// The default is the first option's value (the lint rule looks for a literal).
-	// eslint-disable-next-line n8n-nodes-base/node-param-default-missing
-	return {
-		displayName: 'Operation',
-		name: 'operation',
-		type: 'options',
-		noDataExpression: true,
-		displayOptions: { show: { resource: [resource] } },
-		options,
-		default: options[0].value,
-	};
-}
-
 /** A Filters collection of Get Many. */
 export function filtersProperty(options: INodeProperties[]): INodeProperties {
 	return {
