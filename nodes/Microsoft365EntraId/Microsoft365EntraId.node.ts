@@ -5,7 +5,7 @@ import {
 	type INodeType,
 	type INodeTypeDescription,
 } from 'n8n-workflow';
-import { credentialTest } from '../shared/node-common';
+import { credentialTest, operationSubtitle } from '../shared/node-common';
 import { route, type OperationMap } from '../shared/router';
 import * as group from './actions/group';
 import { credentials, properties } from './actions/node.description';
@@ -22,7 +22,7 @@ export class Microsoft365EntraId implements INodeType {
 		icon: { light: 'file:entraId.svg', dark: 'file:entraId.dark.svg' },
 		group: ['input'],
 		version: 1,
-		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
+		subtitle: operationSubtitle(properties),
 		description:
 			'Read Entra ID users, groups, memberships and managers with delegated or app-only access',
 		defaults: { name: 'Microsoft 365 Entra ID' },

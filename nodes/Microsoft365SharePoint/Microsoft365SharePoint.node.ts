@@ -5,7 +5,7 @@ import {
 	type INodeType,
 	type INodeTypeDescription,
 } from 'n8n-workflow';
-import { credentialDescriptions, credentialTest } from '../shared/node-common';
+import { credentialDescriptions, credentialTest, operationSubtitle } from '../shared/node-common';
 import { route, type OperationMap } from '../shared/router';
 import * as file from './actions/file';
 import * as folder from './actions/folder';
@@ -24,7 +24,7 @@ export class Microsoft365SharePoint implements INodeType {
 		},
 		group: ['output'],
 		version: 1,
-		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
+		subtitle: operationSubtitle(properties),
 		description:
 			'Upload files of any size to SharePoint document libraries, download, copy, move and organise them',
 		defaults: { name: 'Microsoft 365 SharePoint' },

@@ -5,7 +5,7 @@ import {
 	type INodeType,
 	type INodeTypeDescription,
 } from 'n8n-workflow';
-import { credentialTest } from '../shared/node-common';
+import { credentialTest, operationSubtitle } from '../shared/node-common';
 import { route, type OperationMap } from '../shared/router';
 import * as channel from './actions/channel';
 import * as channelMessage from './actions/channelMessage';
@@ -32,7 +32,7 @@ export class Microsoft365Teams implements INodeType {
 		icon: { light: 'file:microsoft365Teams.svg', dark: 'file:microsoft365Teams.dark.svg' },
 		group: ['output'],
 		version: 1,
-		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
+		subtitle: operationSubtitle(properties),
 		description:
 			'Post channel and chat messages, adaptive cards and files to Microsoft Teams (Microsoft Graph v1.0)',
 		defaults: { name: 'Microsoft 365 Teams' },

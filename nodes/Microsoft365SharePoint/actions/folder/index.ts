@@ -21,10 +21,10 @@ export const description: INodeProperties[] = [
 				action: 'Create a folder',
 			},
 			{
-				name: 'List',
+				name: 'Get Many',
 				value: 'list',
 				description: 'List the files and folders in a folder',
-				action: 'List a folder',
+				action: 'Get many items in a folder',
 			},
 		],
 		default: 'create',
