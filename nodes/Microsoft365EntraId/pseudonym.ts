@@ -11,11 +11,19 @@ import {
 	type IDataObject,
 	type IExecuteFunctions,
 	type INode,
+	type INodeCredentialDescription,
 	type INodeProperties,
 	type IPollFunctions,
 } from 'n8n-workflow';
 
 export const PSEUDONYM_CREDENTIAL = 'microsoft365PseudonymKeyApi';
+
+/** The pseudonym key credential, asked for when the key comes from a credential. */
+export const pseudonymKeyCredential: INodeCredentialDescription = {
+	name: PSEUDONYM_CREDENTIAL,
+	required: true,
+	displayOptions: { show: { pseudonymise: [true], pseudonymKeySource: ['credential'] } },
+};
 
 export type PseudonymField = 'userPrincipalName' | 'mail' | 'displayName' | 'ids';
 

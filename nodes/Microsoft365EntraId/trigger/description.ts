@@ -2,7 +2,7 @@
 import type { INodeCredentialDescription, INodeProperties } from 'n8n-workflow';
 import { authenticationProperty, credentialDescriptions } from '../../shared/node-common';
 import { fieldProperties } from '../actions/fields';
-import { PSEUDONYM_CREDENTIAL, pseudonymProperties } from '../pseudonym';
+import { pseudonymKeyCredential, pseudonymProperties } from '../pseudonym';
 import type { ObjectKind } from './delta';
 
 /** Renames the shared "Fields" parameters for one object type of the trigger. */
@@ -18,11 +18,7 @@ function fieldsFor(kind: ObjectKind, track: string[]): INodeProperties[] {
 
 export const credentials: INodeCredentialDescription[] = [
 	...credentialDescriptions,
-	{
-		name: PSEUDONYM_CREDENTIAL,
-		required: true,
-		displayOptions: { show: { pseudonymise: [true], pseudonymKeySource: ['credential'] } },
-	},
+	pseudonymKeyCredential,
 ];
 
 export const properties: INodeProperties[] = [
