@@ -5,7 +5,7 @@ import {
 	type INodeType,
 	type INodeTypeDescription,
 } from 'n8n-workflow';
-import { credentialDescriptions, credentialTest } from '../shared/node-common';
+import { credentialDescriptions, credentialTest, operationSubtitle } from '../shared/node-common';
 import { route, type OperationMap } from '../shared/router';
 import * as message from './actions/message';
 import { properties } from './actions/node.description';
@@ -20,7 +20,7 @@ export class Microsoft365Mail implements INodeType {
 		icon: { light: 'file:microsoft365Mail.svg', dark: 'file:microsoft365Mail.dark.svg' },
 		group: ['output'],
 		version: 1,
-		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
+		subtitle: operationSubtitle(properties),
 		description:
 			'Send and read Microsoft 365 (Exchange Online) mail through Microsoft Graph, or send through SMTP with OAuth2',
 		defaults: { name: 'Microsoft 365 Mail' },

@@ -5,14 +5,10 @@ import {
 	type INodeTypeDescription,
 	type IPollFunctions,
 } from 'n8n-workflow';
-import {
-	authenticationProperty,
-	credentialDescriptions,
-	credentialTest,
-} from '../shared/node-common';
-import { folderField, mailboxField, readOptions } from './actions/message/fields';
-import { poll } from './actions/trigger/newMessage.operation';
+import { credentialDescriptions, credentialTest } from '../shared/node-common';
 import { searchFolders } from './methods/listSearch';
+import { properties } from './trigger/description';
+import { poll } from './trigger/newMessage.operation';
 
 export class Microsoft365MailTrigger implements INodeType {
 	description: INodeTypeDescription = {
@@ -29,19 +25,7 @@ export class Microsoft365MailTrigger implements INodeType {
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: credentialDescriptions,
-		properties: [
-			authenticationProperty(),
-			mailboxField,
-			folderField('folder', 'Folder', 'The folder to watch for new messages'),
-			{
-				displayName: 'Options',
-				name: 'options',
-				type: 'collection',
-				placeholder: 'Add Option',
-				default: {},
-				options: readOptions.filter((o) => o.name !== 'fields'),
-			},
-		],
+		properties,
 	};
 
 	methods = { listSearch: { searchFolders }, credentialTest };

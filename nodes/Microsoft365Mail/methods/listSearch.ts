@@ -2,7 +2,7 @@
 import type { ILoadOptionsFunctions, INodeListSearchResult } from 'n8n-workflow';
 import { getTransport } from '../../shared/node-common';
 import { assertMailboxAllowed } from '../../shared/credentials/validate';
-import { odataString } from '../helpers/read';
+import { odataString } from '../../shared/odata';
 
 interface Folder {
 	id: string;

@@ -14,8 +14,8 @@ import {
 	itemOutput,
 	LIBRARY_CALLS,
 	resolveLibrary,
-} from '../../helpers/library';
-import { checkName, joinPath, MAX_PATH_LENGTH } from '../../helpers/paths';
+} from '../../library';
+import { checkName, joinPath, MAX_PATH_LENGTH } from '../../paths';
 import {
 	binaryOf,
 	chunkSizeOf,
@@ -23,13 +23,13 @@ import {
 	parseMetadata,
 	setMetadata,
 	uploadFile,
-} from '../../helpers/upload';
+} from '../../upload';
 import {
 	conflictBehaviorProperty,
 	libraryLocator,
 	siteLocator,
 	type ConflictBehavior,
-} from '../common.descriptions';
+} from '../fields';
 
 export const graphCalls = declareGraphCalls([
 	...LIBRARY_CALLS,
