@@ -204,10 +204,11 @@ export function validateChunkSize(chunkSize: number): number {
 }
 
 /**
- * Fragment size for large files: 20 MiB from 128 MiB on (two held at a time: 40 MiB). 30 MiB
- * fragments save another ~0.9 s of round trips per GiB but hold 60 MiB.
+ * Fragment size for large files, largest first: 30 MiB from 512 MiB on (two held at a time:
+ * 60 MiB; 35 round trips per GiB instead of 52), 20 MiB from 128 MiB on (40 MiB held).
  */
 export const LARGE_FILE_CHUNK_SIZES: readonly (readonly [minSize: number, chunkSize: number])[] = [
+	[512 * 1024 * 1024, 96 * UPLOAD_FRAGMENT_UNIT],
 	[128 * 1024 * 1024, 64 * UPLOAD_FRAGMENT_UNIT],
 ];
 
