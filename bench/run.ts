@@ -3,14 +3,17 @@
  * against the project's emulator with its latency model on. See bench/README.md.
  *
  *   npm run bench [-- --quick] [--runs N] [--only send,users] [--side ours|built-in] [--no-build] [--keep]
+ *                 [--binary-mode filesystem|default|database]
+ *   npm run bench -- --only package-load   # only the package's load cost (no n8n, no emulator)
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { demoTenant, REPO_ROOT } from '../scripts/e2e/stack';
+import { buildPackage, demoTenant, REPO_ROOT } from '../scripts/e2e/stack';
 import { DEFAULT_LATENCY_MODEL, type LatencyModelSettings } from '../test/emulator/latency-model';
 import { createCredentials } from './lib/credentials';
 import { appToken, graph } from './lib/graph';
 import { measureRun } from './lib/measure';
+import { describePackageLoad, measurePackageLoad } from './lib/package-load';
 import {
 	evaluateTargets,
 	machine,
@@ -35,7 +38,12 @@ interface Args {
 	sides: SideName[];
 	build: boolean;
 	keep: boolean;
+	binaryDataMode: string;
+	/** Measure the package's load cost (always, unless --only leaves it out). */
+	packageLoad: boolean;
 }
+
+const BINARY_DATA_MODES = ['filesystem', 'default', 'database'];
 
 function parseArgs(argv: string[]): Args {
 	const value = (name: string) => {
@@ -48,11 +56,16 @@ function parseArgs(argv: string[]): Args {
 	const only = value('only')
 		?.split(',')
 		.map((s) => s.trim());
-	const unknown = only?.filter((id) => !SCENARIOS.some((s) => s.id === id));
+	const unknown = only?.filter(
+		(id) => id !== 'package-load' && !SCENARIOS.some((s) => s.id === id),
+	);
 	if (unknown?.length)
 		throw new Error(
-			`unknown scenario ${unknown.join(', ')}; known: ${SCENARIOS.map((s) => s.id).join(', ')}`,
+			`unknown scenario ${unknown.join(', ')}; known: package-load, ${SCENARIOS.map((s) => s.id).join(', ')}`,
 		);
+	const binaryDataMode = value('binary-mode') ?? 'filesystem';
+	if (!BINARY_DATA_MODES.includes(binaryDataMode))
+		throw new Error(`--binary-mode is one of ${BINARY_DATA_MODES.join(', ')}`);
 	const side = value('side');
 	if (side && side !== 'ours' && side !== 'built-in') throw new Error('--side is ours or built-in');
 	return {
@@ -62,6 +75,8 @@ function parseArgs(argv: string[]): Args {
 		sides: side ? [side as SideName] : ['ours', 'built-in'],
 		build: !argv.includes('--no-build'),
 		keep: argv.includes('--keep'),
+		binaryDataMode,
+		packageLoad: !only || only.includes('package-load'),
 	};
 }
 
@@ -166,7 +181,10 @@ async function runPrepared(
 			const workflow = workflows[side];
 			// A side that failed is not repeated: its first error is the result.
 			if (!workflow || s.error) continue;
+			if (side === 'ours') await scenario.beforeOurRun?.(ctx);
 			const result = await measure(workflow.id, workflow.node);
+			if (side === 'ours' && scenario.beforeOurRun)
+				result.loopbackBytesPerSecond = ctx.loopbackBytesPerSecond;
 			s.runs.push(result);
 			if (!result.ok) s.error = result.error;
 			log(
@@ -195,11 +213,30 @@ async function main(): Promise<void> {
 	const started = Date.now();
 	const host = machine('2.41.1');
 	const latency: LatencyModelSettings = { ...DEFAULT_LATENCY_MODEL };
+	const selected = SCENARIOS.filter((s) => !args.only || args.only.includes(s.id));
+	if (!selected.length) {
+		// --only package-load: no n8n, no emulator.
+		if (args.build) buildPackage(log);
+		log(describePackageLoad(measurePackageLoad(REPO_ROOT)));
+		return;
+	}
 	log(
 		`starting the emulator (latency model on) and n8n${args.build ? ' (building the package first)' : ''}`,
 	);
-	const bench = await startBenchStack({ latency, log, build: args.build, keep: args.keep });
+	const bench = await startBenchStack({
+		latency,
+		log,
+		build: args.build,
+		keep: args.keep,
+		binaryDataMode: args.binaryDataMode,
+	});
 	try {
+		// Before any workflow runs: the package as n8n loads it, in fresh processes (dist/ is built).
+		let packageLoad: string | undefined;
+		if (args.packageLoad) {
+			packageLoad = describePackageLoad(measurePackageLoad(REPO_ROOT));
+			log(packageLoad);
+		}
 		const ctx: BenchContext = {
 			bench,
 			client: bench.stack.client,
@@ -208,6 +245,7 @@ async function main(): Promise<void> {
 			credentials: {},
 			ids: await resolveIds({ bench }),
 			quick: args.quick,
+			binaryDataMode: args.binaryDataMode,
 		};
 		ctx.credentials = await createCredentials(
 			ctx.client,
@@ -216,8 +254,7 @@ async function main(): Promise<void> {
 			log,
 		);
 		const scenarios: ScenarioResult[] = [];
-		for (const scenario of SCENARIOS.filter((s) => !args.only || args.only.includes(s.id)))
-			scenarios.push(await runScenario(ctx, scenario, args));
+		for (const scenario of selected) scenarios.push(await runScenario(ctx, scenario, args));
 		const partial = {
 			startedAt: new Date(started).toISOString(),
 			durationSeconds: (Date.now() - started) / 1000,
@@ -226,6 +263,8 @@ async function main(): Promise<void> {
 			runsPerSide: args.runs,
 			quick: args.quick,
 			loopbackBytesPerSecond: ctx.loopbackBytesPerSecond,
+			binaryDataMode: args.binaryDataMode,
+			packageLoad,
 			scenarios,
 			tokens: tokenSummary(scenarios),
 		};

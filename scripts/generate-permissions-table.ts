@@ -59,13 +59,16 @@ function nodeDisplayName(nodesDir: string, node: string): string {
 	return displayNames.get(node)!;
 }
 
-/** Finds `nodes/<Node>/actions/<resource>/<operation>.operation.(ts|js)` under `root` and reads their declarations. */
+/**
+ * Finds `nodes/<Node>/actions/<resource>/<operation>.operation.(ts|js)` (and a trigger's
+ * `nodes/<Node>/trigger/<name>.operation.(ts|js)`) under `root` and reads their declarations.
+ */
 export function collectDeclarations(root: string): OperationDeclaration[] {
 	const nodesDir = join(root, 'nodes');
 	if (!existsSync(nodesDir)) return [];
 	const files = (readdirSync(nodesDir, { recursive: true }) as string[])
 		.filter((f) => OPERATION_FILE.test(f) && !f.endsWith('.d.ts'))
-		.filter((f) => f.split(sep).includes('actions'))
+		.filter((f) => f.split(sep).includes('actions') || f.split(sep).includes('trigger'))
 		.sort();
 	// Prefer sources over compiled files when both exist.
 	const seen = new Set<string>();

@@ -25,6 +25,8 @@ export interface RunResult {
 	throttled: number;
 	rssGrowth: number;
 	rssPeak: number;
+	/** The loopback upload throughput measured right before this run (paired scenarios). */
+	loopbackBytesPerSecond?: number;
 }
 
 export interface LogEntry {

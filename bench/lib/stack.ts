@@ -32,6 +32,8 @@ export async function startBenchStack(options: {
 	log: Log;
 	build: boolean;
 	keep?: boolean;
+	/** n8n's N8N_DEFAULT_BINARY_DATA_MODE (default here: filesystem). */
+	binaryDataMode?: string;
 }): Promise<BenchStack> {
 	const { log } = options;
 	if (options.build) {
@@ -49,7 +51,7 @@ export async function startBenchStack(options: {
 		build: false,
 		demo: false,
 		n8nEnv: {
-			N8N_DEFAULT_BINARY_DATA_MODE: 'filesystem',
+			N8N_DEFAULT_BINARY_DATA_MODE: options.binaryDataMode ?? 'filesystem',
 			// Large executions (100,000 items) must be saved and returned in one piece.
 			N8N_PAYLOAD_SIZE_MAX: '1024',
 		},

@@ -33,6 +33,8 @@ export interface BenchContext {
 	/** Bytes per second of the emulator's upload path for a plain streaming client (this run). */
 	loopbackBytesPerSecond?: number;
 	quick: boolean;
+	/** n8n's binary data mode in this run (N8N_DEFAULT_BINARY_DATA_MODE; filesystem unless --binary-mode). */
+	binaryDataMode: string;
 }
 
 /** A side ready to run, or the reason it cannot. */
@@ -53,6 +55,11 @@ export interface Scenario {
 	bytes?(ctx: BenchContext): number;
 	timeoutMs: number;
 	prepare?(ctx: BenchContext): Promise<void>;
+	/**
+	 * Runs before each run of our side, unmeasured: the upload scenarios measure the loopback
+	 * throughput there, so each run is compared with the loopback under the same machine load.
+	 */
+	beforeOurRun?(ctx: BenchContext): Promise<void>;
 	/** Undoes `prepare` (e.g. removes injected faults) after the scenario's runs. */
 	cleanup?(ctx: BenchContext): Promise<void>;
 	plan(ctx: BenchContext, side: SideName): SidePlan;

@@ -5,7 +5,12 @@ import {
 	type INodeType,
 	type INodeTypeDescription,
 } from 'n8n-workflow';
-import { credentialDescriptions, credentialTest, listSearchMethods } from '../shared/node-common';
+import {
+	credentialDescriptions,
+	credentialTest,
+	listSearchMethods,
+	operationSubtitle,
+} from '../shared/node-common';
 import { route, type OperationMap } from '../shared/router';
 import * as message from './actions/message';
 import { MAIL_DESCRIPTION, properties } from './actions/node.description';
@@ -20,7 +25,7 @@ export class Microsoft365Mail implements INodeType {
 		icon: { light: 'file:microsoft365Mail.svg', dark: 'file:microsoft365Mail.dark.svg' },
 		group: ['output'],
 		version: 1,
-		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
+		subtitle: operationSubtitle(properties),
 		description: MAIL_DESCRIPTION,
 		defaults: { name: 'Microsoft 365 Mail' },
 		usableAsTool: true,

@@ -5,16 +5,10 @@ import {
 	type INodeTypeDescription,
 	type IPollFunctions,
 } from 'n8n-workflow';
-import {
-	authenticationProperty,
-	credentialDescriptions,
-	credentialTest,
-	listSearchMethods,
-} from '../shared/node-common';
-import { folderField, mailboxField, readOptions } from './actions/message/fields';
-import { MAIL_DESCRIPTION } from './actions/node.description';
-import { poll } from './actions/trigger/newMessage.operation';
+import { credentialDescriptions, credentialTest, listSearchMethods } from '../shared/node-common';
 import { searchFolders } from './methods/listSearch';
+import { properties } from './trigger/description';
+import { poll } from './trigger/newMessage.operation';
 
 export class Microsoft365MailTrigger implements INodeType {
 	description: INodeTypeDescription = {
@@ -24,27 +18,16 @@ export class Microsoft365MailTrigger implements INodeType {
 		group: ['trigger'],
 		version: 1,
 		// n8n's node creator lists a node and its trigger as one entry and shows the trigger's
-		// description there: the pair shares one text that fits both.
-		description: MAIL_DESCRIPTION,
+		// description there: a text for the pair, other than the action node's own.
+		description:
+			'Microsoft 365 (Exchange Online) mail: start workflows when new mail arrives, and send, read and organize mail through Microsoft Graph or SMTP with OAuth2',
 		subtitle: '={{"New mail in " + ($parameter["mailbox"] || "my mailbox")}}',
 		defaults: { name: 'Microsoft 365 Mail Trigger' },
 		polling: true,
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: credentialDescriptions,
-		properties: [
-			authenticationProperty(),
-			mailboxField,
-			folderField('folder', 'Folder', 'The folder to watch for new messages'),
-			{
-				displayName: 'Options',
-				name: 'options',
-				type: 'collection',
-				placeholder: 'Add Option',
-				default: {},
-				options: readOptions.filter((o) => o.name !== 'fields'),
-			},
-		],
+		properties,
 	};
 
 	methods = {

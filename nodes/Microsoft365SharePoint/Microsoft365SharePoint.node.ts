@@ -5,24 +5,19 @@ import {
 	type INodeType,
 	type INodeTypeDescription,
 } from 'n8n-workflow';
-import { credentialDescriptions, credentialTest, listSearchMethods } from '../shared/node-common';
+import {
+	credentialDescriptions,
+	credentialTest,
+	listSearchMethods,
+	operationSubtitle,
+} from '../shared/node-common';
 import { route, type OperationMap } from '../shared/router';
 import * as file from './actions/file';
 import * as folder from './actions/folder';
 import { properties } from './actions/node.description';
 import { searchLibraries, searchSites } from './methods/listSearch';
 
-const operations: OperationMap = {
-	file: {
-		upload: file.upload,
-		download: file.download,
-		get: file.get,
-		delete: file.delete,
-		copy: file.copy,
-		move: file.move,
-	},
-	folder: { create: folder.create, list: folder.list },
-};
+const operations: OperationMap = { file: file.operations, folder: folder.operations };
 
 export class Microsoft365SharePoint implements INodeType {
 	description: INodeTypeDescription = {
@@ -34,7 +29,7 @@ export class Microsoft365SharePoint implements INodeType {
 		},
 		group: ['output'],
 		version: 1,
-		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
+		subtitle: operationSubtitle(properties),
 		description:
 			'Upload files of any size to SharePoint document libraries, download, copy, move and organise them',
 		defaults: { name: 'Microsoft 365 SharePoint' },

@@ -5,8 +5,8 @@ import {
 	type INodeType,
 	type INodeTypeDescription,
 } from 'n8n-workflow';
-import { credentialTest, listSearchMethods } from '../shared/node-common';
-import { route } from '../shared/router';
+import { credentialTest, listSearchMethods, operationSubtitle } from '../shared/node-common';
+import { route, type OperationMap } from '../shared/router';
 import * as channel from './actions/channel';
 import * as channelMessage from './actions/channelMessage';
 import * as chat from './actions/chat';
@@ -16,6 +16,15 @@ import { credentials, properties } from './actions/node.description';
 import * as team from './actions/team';
 import * as listSearch from './methods/listSearch';
 
+const operations: OperationMap = {
+	channelMessage: channelMessage.operations,
+	chatMessage: chatMessage.operations,
+	team: team.operations,
+	channel: channel.operations,
+	chat: chat.operations,
+	incomingWebhook: incomingWebhook.operations,
+};
+
 export class Microsoft365Teams implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Microsoft 365 Teams',
@@ -23,7 +32,7 @@ export class Microsoft365Teams implements INodeType {
 		icon: { light: 'file:microsoft365Teams.svg', dark: 'file:microsoft365Teams.dark.svg' },
 		group: ['output'],
 		version: 1,
-		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
+		subtitle: operationSubtitle(properties),
 		description:
 			'Post channel and chat messages, adaptive cards and files to Microsoft Teams (Microsoft Graph v1.0)',
 		defaults: { name: 'Microsoft 365 Teams' },
@@ -47,17 +56,6 @@ export class Microsoft365Teams implements INodeType {
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return await route.call(this, {
-			channelMessage: {
-				post: channelMessage.post,
-				postWithFile: channelMessage.postWithFile,
-				reply: channelMessage.reply,
-			},
-			chatMessage: { send: chatMessage.send },
-			team: { getMany: team.getMany },
-			channel: { getMany: channel.getMany },
-			chat: { getMany: chat.getMany },
-			incomingWebhook: { postCard: incomingWebhook.postCard },
-		});
+		return await route.call(this, operations);
 	}
 }

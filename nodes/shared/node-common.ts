@@ -50,6 +50,32 @@ export function authenticationProperty(
 	};
 }
 
+/**
+ * The node's subtitle on the canvas: "<Operation>: <Resource>" in the words the editor shows
+ * ("Get Many: Message"), not the raw values ("getAll: message"). n8n evaluates the subtitle as
+ * an expression with the node's parameters; the expression looks the pair up in a table made
+ * from the Resource and Operation options, and falls back to the values for a pair it does not
+ * know (an operation set by expression).
+ */
+export function operationSubtitle(properties: INodeProperties[]): string {
+	const resources = new Map<string, string>();
+	for (const property of properties)
+		if (property.name === 'resource')
+			for (const option of property.options ?? [])
+				if ('value' in option) resources.set(String(option.value), option.name);
+	const labels: Record<string, string> = {};
+	for (const property of properties) {
+		if (property.name !== 'operation') continue;
+		for (const resource of property.displayOptions?.show?.resource ?? [])
+			for (const option of property.options ?? [])
+				if ('value' in option)
+					labels[`${String(resource)}:${String(option.value)}`] =
+						`${option.name}: ${resources.get(String(resource)) ?? String(resource)}`;
+	}
+	const key = '$parameter["resource"] + ":" + $parameter["operation"]';
+	return `={{ ${JSON.stringify(labels)}[${key}] || $parameter["operation"] + ": " + $parameter["resource"] }}`;
+}
+
 export const credentialDescriptions: INodeCredentialDescription[] = [
 	{
 		name: DELEGATED_CREDENTIAL,

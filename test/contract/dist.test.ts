@@ -64,7 +64,7 @@ describe('what the build ships', () => {
 	const files = builtFiles();
 
 	it('reads the files tsconfig.build.json compiles', () => {
-		expect(files).toContain('nodes/Microsoft365EntraId/helpers/fields.ts');
+		expect(files).toContain('nodes/Microsoft365EntraId/select.ts');
 		expect(files).toContain('nodes/shared/graph/permissions.ts');
 		expect(files).toContain('nodes/shared/graph/generated/permissions.json');
 		expect(files.some((f) => f.startsWith('credentials/'))).toBe(true);

@@ -5,8 +5,8 @@
  * each. Also: the emulator's MailboxConcurrency limit itself, and the pacing helper.
  */
 import { useEmulator, graph, mintToken } from '../helpers/emulator';
-import { Pacer, planGroups, batchMembers } from '../../nodes/Microsoft365Mail/helpers/bulk';
-import type { PreparedSend } from '../../nodes/Microsoft365Mail/helpers/graph-send';
+import { Pacer, planGroups, batchMembers } from '../../nodes/Microsoft365Mail/bulk';
+import type { PreparedSend } from '../../nodes/Microsoft365Mail/graph-send';
 import { appCredential, expectValidBodies, REPORTS, runMail, type Auth } from './helpers';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from '../../nodes/shared/transport/retry';
 

@@ -15,10 +15,10 @@ import { Microsoft365EntraId } from '../../nodes/Microsoft365EntraId/Microsoft36
 import { Microsoft365EntraIdTrigger } from '../../nodes/Microsoft365EntraId/Microsoft365EntraIdTrigger.node';
 import { Microsoft365Mail } from '../../nodes/Microsoft365Mail/Microsoft365Mail.node';
 import { Microsoft365MailTrigger } from '../../nodes/Microsoft365Mail/Microsoft365MailTrigger.node';
-import { inputError } from '../../nodes/Microsoft365Mail/helpers/errors';
+import { inputError } from '../../nodes/Microsoft365Mail/errors';
 import { Microsoft365SharePoint } from '../../nodes/Microsoft365SharePoint/Microsoft365SharePoint.node';
 import { Microsoft365Teams } from '../../nodes/Microsoft365Teams/Microsoft365Teams.node';
-import { APP_POSTING_NOTICE } from '../../nodes/Microsoft365Teams/helpers/guard';
+import { APP_POSTING_NOTICE } from '../../nodes/Microsoft365Teams/guard';
 import { describeCall, graphApiError, networkError, proxyHint } from '../../nodes/shared/errors';
 
 const ROOT = join(__dirname, '..', '..');
@@ -82,14 +82,18 @@ describe('credential names and dialog hints', () => {
 });
 
 describe('node creator and parameter panel words', () => {
-	test("a node and its trigger share one description that fits both (n8n shows the trigger's under the merged entry)", () => {
+	test("a trigger's description fits its merged node-creator entry (n8n shows the trigger's there): it names what both do, and differs from the action node's", () => {
 		const by = Object.fromEntries(NODES.map((n) => [n.description.name, n.description]));
 		for (const [action, trigger] of [
 			['microsoft365Mail', 'microsoft365MailTrigger'],
 			['microsoft365EntraId', 'microsoft365EntraIdTrigger'],
 		]) {
-			expect(by[trigger].description).toBe(by[action].description);
-			expect(by[action].description).not.toMatch(/^Starts the workflow/);
+			expect(by[trigger].description).not.toBe(by[action].description);
+			for (const d of [by[trigger].description, by[action].description]) {
+				expect(d).not.toMatch(/^Starts the workflow/);
+				expect(d).toMatch(/start workflows/);
+				expect(d).toMatch(/\bread\b/);
+			}
 		}
 		expect(by.microsoft365Mail.description).toMatch(/^Send, read/);
 	});

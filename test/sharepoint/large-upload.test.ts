@@ -9,7 +9,7 @@ import { fileInput, generated, libraryId, measurePeakRss, MiB, requests, run } f
 
 const emulator = useEmulator();
 
-test('1 GiB streamed into a nested new folder: identical bytes, peak memory growth under 64 MiB', async () => {
+test('1 GiB streamed into a nested new folder: identical bytes, peak memory growth under 96 MiB', async () => {
 	const emu = emulator();
 	const size = 1024 * MiB;
 	const source = generated(size);
@@ -45,13 +45,14 @@ test('1 GiB streamed into a nested new folder: identical bytes, peak memory grow
 		source.sha256(),
 	);
 	const puts = requests(emu, mark).filter((e) => e.method === 'PUT');
-	// Files from 128 MiB on go in 20 MiB fragments (the 10 MiB default is the smallest).
-	expect(puts).toHaveLength(Math.ceil(size / (20 * MiB)));
+	// Files from 512 MiB on go in 30 MiB fragments (20 MiB from 128 MiB; 10 MiB by default).
+	expect(puts).toHaveLength(Math.ceil(size / (30 * MiB)));
 	const mib = (n: number) => `${(n / MiB).toFixed(1)} MiB`;
 	console.log(
-		`1 GiB upload (filesystem binary mode, 20 MiB fragments for a large file, two held at a time, n8n + node + in-process emulator): rss ${mib(baseline)} -> peak ${mib(peak)} (+${mib(growth)}), sampled every 20 ms with a GC every 100 ms`,
+		`1 GiB upload (filesystem binary mode, 30 MiB fragments for a large file, two held at a time, read in place from the file, n8n + node + in-process emulator): rss ${mib(baseline)} -> peak ${mib(peak)} (+${mib(growth)}), sampled every 20 ms with a GC every 100 ms`,
 	);
-	expect(growth).toBeLessThan(64 * MiB);
+	// Two 30 MiB fragment buffers (60 MiB), and 36 MiB for the rest (sockets, TLS, the emulator).
+	expect(growth).toBeLessThan(96 * MiB);
 	// A hang guard, not a timed assertion: alone this takes about a minute, beside the fault
 	// suites on 2 cores several.
 }, 900_000);

@@ -4,6 +4,7 @@
  * hash), a connection reset in the middle of a 100 MB upload session, conflict behaviour,
  * metadata, and every bad input refused before anything is sent.
  */
+import { FileBytesReader } from '../../nodes/shared/transport/upload';
 import { validateGraphBody } from '../contract/contract';
 import { useEmulator } from '../helpers/emulator';
 import { calls, fileInput, generated, libraryId, MiB, requests, rl, run } from './helpers';
@@ -136,6 +137,38 @@ describe('upload sizes into a nested new folder of a non-default library', () =>
 		// 10 fragments of 10 MiB (the last shorter) plus the one re-sent.
 		expect(putsLog).toHaveLength(Math.ceil(size / (10 * MiB)) + 1);
 		expect(emu.drives.openSessions).toBe(0);
+	});
+});
+
+describe("where the bytes come from: n8n's binary file read in place, or its stream", () => {
+	const uploadIn = async (mode: 'filesystem' | 'default', name: string) => {
+		const emu = emulator();
+		const source = generated(6 * MiB);
+		const fill = jest.spyOn(FileBytesReader.prototype, 'fill');
+		const close = jest.spyOn(FileBytesReader.prototype, 'close');
+		try {
+			const result = await run(emu, upload({ folderPath: 'Modes' }), {
+				input: [fileInput(source.stream, name)],
+				binaryDataMode: mode,
+			});
+			expect(result.error).toBeUndefined();
+			expect(emu.drives.hash(libraryId(emu), `/Modes/${name}`)).toBe(source.sha256());
+			return { fills: fill.mock.calls.length, closes: close.mock.calls.length };
+		} finally {
+			fill.mockRestore();
+			close.mockRestore();
+		}
+	};
+
+	test('filesystem mode: the file is read in place into the fragment buffers, then closed', async () => {
+		const { fills, closes } = await uploadIn('filesystem', 'in-place.bin');
+		expect(fills).toBeGreaterThan(0);
+		expect(closes).toBeGreaterThan(0);
+	});
+
+	test('default mode (data in the item): no file to read, the bytes come from memory', async () => {
+		const { fills } = await uploadIn('default', 'in-memory.bin');
+		expect(fills).toBe(0);
 	});
 });
 

@@ -1,4 +1,7 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdtemp, open, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
@@ -6,9 +9,11 @@ import {
 	ChunkReader,
 	DEFAULT_UPLOAD_CHUNK_SIZE,
 	fetchPreauthenticated,
+	FileBytesReader,
 	PreauthenticatedHttp,
 	PreauthenticatedRequest,
 	QuickXorHash,
+	releaseSource,
 	uploadLargeFile,
 	uploadSmall,
 	UploadSessionError,
@@ -368,5 +373,74 @@ describe('upload sessions against the emulator', () => {
 		await expect(
 			uploadSmall({ stream: Readable.from([data]), size: 5 * MiB }, async () => 0),
 		).rejects.toThrow(/over the simple upload limit/);
+	});
+});
+
+describe('a file read in place (FileBytesReader: filesystem binary mode)', () => {
+	async function tempFile(bytes: Buffer): Promise<string> {
+		const dir = await mkdtemp(join(tmpdir(), 'm365-upload-'));
+		const path = join(dir, 'source.bin');
+		await writeFile(path, bytes);
+		return path;
+	}
+
+	test('fragments are read from the file, a reset fragment is resumed from it, the file is closed', async () => {
+		const emu = emulator();
+		const bytes = randomBytes(3 * KIB320 + 7);
+		const handle = await open(await tempFile(bytes), 'r');
+		let added = false;
+		const http = recording((request) => {
+			if (
+				!added &&
+				request.method === 'PUT' &&
+				request.headers?.['Content-Range']?.startsWith(`bytes ${KIB320}-`)
+			) {
+				added = true;
+				emu.addFault({
+					kind: 'reset-before',
+					method: 'PUT',
+					path: new URL(request.url).pathname,
+					count: 1,
+				});
+			}
+		});
+		const result = await uploadLargeFile({
+			createSession: createSession('/file/in-place.bin'),
+			http,
+			source: { reader: new FileBytesReader(handle), size: bytes.length },
+			chunkSize: KIB320,
+			retry: { baseDelayMs: 1 },
+		});
+		expect(result.status).toBe(201);
+		expect(added).toBe(true);
+		expect(emu.drives.hash(driveId, '/file/in-place.bin')).toBe(
+			createHash('sha256').update(bytes).digest('hex'),
+		);
+		expect(result.quickXorHash).toBe(new QuickXorHash().update(bytes).digestBase64());
+		// 4 fragments, the reset one again after a status check.
+		expect(http.calls.map((c) => c.method)).toEqual(['PUT', 'PUT', 'GET', 'PUT', 'PUT', 'PUT']);
+		expect(handle.fd).toBe(-1);
+	});
+
+	test('a file longer than the declared size is an error; the file is closed', async () => {
+		const bytes = randomBytes(2 * KIB320 + 1);
+		const handle = await open(await tempFile(bytes), 'r');
+		await expect(
+			uploadLargeFile({
+				createSession: createSession('/file/longer.bin'),
+				http: recording(),
+				source: { reader: new FileBytesReader(handle), size: 2 * KIB320 },
+				chunkSize: KIB320,
+				retry: { baseDelayMs: 1 },
+			}),
+		).rejects.toThrow(`more than the declared ${2 * KIB320} bytes`);
+		expect(handle.fd).toBe(-1);
+	});
+
+	test('releaseSource closes a reader that was never read (the session could not be made)', async () => {
+		const handle = await open(await tempFile(randomBytes(10)), 'r');
+		await releaseSource({ reader: new FileBytesReader(handle), size: 10 });
+		expect(handle.fd).toBe(-1);
+		await releaseSource({ reader: new FileBytesReader(handle), size: 10 }); // twice: no error
 	});
 });

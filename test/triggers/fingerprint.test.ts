@@ -5,7 +5,7 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 import { compareFingerprint } from '../../nodes/Microsoft365EntraId/trigger/delta';
-import { advanceSeen } from '../../nodes/Microsoft365Mail/actions/trigger/newMessage.operation';
+import { advanceSeen } from '../../nodes/Microsoft365Mail/trigger/newMessage.operation';
 
 const user = { id: 'u1', displayName: 'Bob', department: 'Finance', jobTitle: 'Clerk' };
 

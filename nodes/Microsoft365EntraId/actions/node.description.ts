@@ -1,6 +1,6 @@
 import type { INodeCredentialDescription, INodeProperties } from 'n8n-workflow';
 import { authenticationProperty, credentialDescriptions } from '../../shared/node-common';
-import { PSEUDONYM_CREDENTIAL, pseudonymProperties } from '../helpers/pseudonym';
+import { pseudonymKeyCredential, pseudonymProperties } from '../pseudonym';
 import * as group from './group';
 import * as user from './user';
 
@@ -15,11 +15,7 @@ export const ENTRA_DESCRIPTION =
 /** Both Microsoft 365 credentials, and the pseudonym key when it comes from a credential. */
 export const credentials: INodeCredentialDescription[] = [
 	...credentialDescriptions,
-	{
-		name: PSEUDONYM_CREDENTIAL,
-		required: true,
-		displayOptions: { show: { pseudonymise: [true], pseudonymKeySource: ['credential'] } },
-	},
+	pseudonymKeyCredential,
 ];
 
 export const properties: INodeProperties[] = [

@@ -4,7 +4,7 @@
  */
 import type { IDataObject, ILoadOptionsFunctions, INodeListSearchResult } from 'n8n-workflow';
 import { getTransport } from '../../shared/node-common';
-import { searchExpression } from '../helpers/query';
+import { searchExpression } from '../query';
 
 const LIST_PAGE = 100;
 

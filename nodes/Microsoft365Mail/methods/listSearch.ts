@@ -3,8 +3,8 @@ import { NodeApiError, type ILoadOptionsFunctions, type INodeListSearchResult } 
 import { getTransport, listSearchError } from '../../shared/node-common';
 import type { MailboxRestriction } from '../../shared/auth/types';
 import { assertMailboxAllowed, isRestricted } from '../../shared/credentials/validate';
-import { mailboxOf } from '../helpers/mailbox';
-import { odataString } from '../helpers/read';
+import { mailboxOf } from '../mailbox';
+import { odataString } from '../../shared/odata';
 
 interface Folder {
 	id: string;

@@ -8,7 +8,7 @@ import type {
 	INodeParameterResourceLocator,
 } from 'n8n-workflow';
 import { getTransport } from '../../shared/node-common';
-import { resolveSiteId } from '../helpers/library';
+import { resolveSiteId } from '../library';
 
 interface SiteRecord {
 	id: string;

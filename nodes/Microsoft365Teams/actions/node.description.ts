@@ -1,6 +1,6 @@
 import type { INodeCredentialDescription, INodeProperties } from 'n8n-workflow';
 import { authenticationProperty, credentialDescriptions } from '../../shared/node-common';
-import { APP_POSTING_NOTICE } from '../helpers/guard';
+import { APP_POSTING_NOTICE } from '../guard';
 import * as channel from './channel';
 import * as channelMessage from './channelMessage';
 import * as chat from './chat';

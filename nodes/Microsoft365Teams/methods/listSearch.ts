@@ -6,7 +6,7 @@
  */
 import type { IDataObject, ILoadOptionsFunctions, INodeListSearchResult } from 'n8n-workflow';
 import { getTransport } from '../../shared/node-common';
-import { odataString } from '../helpers/collections';
+import { odataString } from '../../shared/odata';
 
 interface LocatorValue {
 	mode?: string;

@@ -21,6 +21,7 @@
  * and does not resume from the service's status; this small loop keeps memory to one chunk of a
  * one-way stream (n8n's filesystem binary mode) and resumes without re-reading.
  */
+import type { FileHandle } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import {
 	decideWait,
@@ -48,7 +49,12 @@ export const SIMPLE_UPLOAD_LIMIT = 4 * 1024 * 1024;
 
 export interface UploadSource {
 	/** The content, read once, front to back (e.g. `this.helpers.getBinaryStream(...)`). */
-	stream: Readable;
+	stream?: Readable;
+	/**
+	 * The content read in place instead of `stream` (e.g. `FileBytesReader` on n8n's binary file
+	 * in filesystem mode): bytes land directly in the fragment buffers, no piece is allocated.
+	 */
+	reader?: BytesReader;
 	/** Exact size in bytes (the Content-Range total). */
 	size: number;
 	fileName?: string;
@@ -198,10 +204,11 @@ export function validateChunkSize(chunkSize: number): number {
 }
 
 /**
- * Fragment size for large files: 20 MiB from 128 MiB on (two held at a time: 40 MiB). 30 MiB
- * fragments save another ~0.9 s of round trips per GiB but hold 60 MiB.
+ * Fragment size for large files, largest first: 30 MiB from 512 MiB on (two held at a time:
+ * 60 MiB; 35 round trips per GiB instead of 52), 20 MiB from 128 MiB on (40 MiB held).
  */
 export const LARGE_FILE_CHUNK_SIZES: readonly (readonly [minSize: number, chunkSize: number])[] = [
+	[512 * 1024 * 1024, 96 * UPLOAD_FRAGMENT_UNIT],
 	[128 * 1024 * 1024, 64 * UPLOAD_FRAGMENT_UNIT],
 ];
 
@@ -312,10 +319,65 @@ export class QuickXorHash {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Reading a stream chunk by chunk into one buffer
+// Reading the source chunk by chunk into one buffer
+
+/** Fills a caller's buffers with the source's bytes, front to back. */
+export interface BytesReader {
+	/** Fills `target[0..n)`; returns the bytes read (less than n only at the end). */
+	fill(target: Buffer, n: number): Promise<number>;
+	/** Whether the source has more bytes. */
+	hasMore(): Promise<boolean>;
+	close(): Promise<void>;
+}
+
+/** The source's reader: its own (`reader`), or one over its stream. */
+export function readerOf(source: UploadSource): BytesReader {
+	if (source.reader) return source.reader;
+	if (source.stream) return new ChunkReader(source.stream);
+	throw new UploadSessionError('The upload source has neither a stream nor a reader.');
+}
+
+/**
+ * Reads an open file front to back with positional reads straight into the caller's buffer: no
+ * piece is allocated per read (a stream allocates one per read, 1 GiB of garbage for 1 GiB).
+ */
+export class FileBytesReader implements BytesReader {
+	private position = 0;
+	private closed = false;
+
+	constructor(private readonly handle: FileHandle) {}
+
+	async fill(target: Buffer, n: number): Promise<number> {
+		let filled = 0;
+		while (filled < n) {
+			const { bytesRead } = await this.handle.read(target, filled, n - filled, this.position);
+			if (bytesRead === 0) break;
+			filled += bytesRead;
+			this.position += bytesRead;
+		}
+		return filled;
+	}
+
+	async hasMore(): Promise<boolean> {
+		const { size } = await this.handle.stat();
+		return size > this.position;
+	}
+
+	async close(): Promise<void> {
+		if (this.closed) return;
+		this.closed = true;
+		await this.handle.close();
+	}
+}
+
+/** Releases what the source holds (its stream or its reader's file), whether it was read or not. */
+export async function releaseSource(source: UploadSource): Promise<void> {
+	if (source.stream && !source.stream.destroyed) source.stream.destroy();
+	await source.reader?.close().catch(() => undefined);
+}
 
 /** Reads a Readable into a caller's buffer, exactly `n` bytes at a time (fewer only at the end). */
-export class ChunkReader {
+export class ChunkReader implements BytesReader {
 	private readonly iterator: AsyncIterator<unknown>;
 	private leftover: Buffer | undefined;
 	private done = false;
@@ -421,7 +483,7 @@ export async function uploadLargeFile(options: LargeUploadOptions): Promise<Larg
 	if (!session?.uploadUrl) throw new UploadSessionError('The upload session has no uploadUrl.');
 	const url = session.uploadUrl;
 
-	const reader = new ChunkReader(source.stream);
+	const reader = readerOf(source);
 	// Two buffers: one fragment in flight (kept until the service acknowledged it, for a resend),
 	// the next one read into the other meanwhile. A file of one fragment needs only one.
 	const buffers = [Buffer.allocUnsafe(Math.min(chunkSize, total))];
@@ -720,7 +782,7 @@ export async function readSmallSource(
 		);
 	}
 	const buffer = Buffer.alloc(source.size);
-	const reader = new ChunkReader(source.stream);
+	const reader = readerOf(source);
 	try {
 		const read = await reader.fill(buffer, source.size);
 		if (read < source.size) {

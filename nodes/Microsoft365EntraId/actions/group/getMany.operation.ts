@@ -1,7 +1,7 @@
 import { updateDisplayOptions, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
 import { declareGraphCalls } from '../../../shared/operations';
-import { filterPresets, runGetMany } from '../../helpers/collections';
-import { fieldProperties, queryOptions, returnAllProperties } from '../../helpers/properties';
+import { filterPresets, runGetMany } from '../../collections';
+import { fieldProperties, queryOptions, returnAllProperties } from '../fields';
 
 const properties: INodeProperties[] = [
 	...returnAllProperties,

@@ -1,7 +1,7 @@
 import { updateDisplayOptions, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
 import { declareGraphCalls } from '../../../shared/operations';
-import { runRelation, type RelationSpec } from '../../helpers/collections';
-import { relationProperties } from '../../helpers/properties';
+import { runRelation, type RelationSpec } from '../../collections';
+import { relationProperties } from '../fields';
 
 const properties: INodeProperties[] = relationProperties(
 	'group',

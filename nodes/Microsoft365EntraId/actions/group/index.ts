@@ -1,9 +1,11 @@
 import type { INodeProperties } from 'n8n-workflow';
+import type { Operation } from '../../../shared/router';
 import * as get from './get.operation';
 import * as getMany from './getMany.operation';
 import * as getMembers from './getMembers.operation';
 
-export { get, getMany, getMembers };
+/** The operations of this resource, by the value of their Operation option (for the router). */
+export const operations: Record<string, Operation> = { get, getMany, getMembers };
 
 export const description: INodeProperties[] = [
 	{

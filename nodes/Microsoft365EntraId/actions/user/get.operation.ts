@@ -1,7 +1,7 @@
 import { updateDisplayOptions, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
 import { declareGraphCalls } from '../../../shared/operations';
-import { runGetOne } from '../../helpers/collections';
-import { fieldProperties, locator } from '../../helpers/properties';
+import { runGetOne } from '../../collections';
+import { fieldProperties, locator } from '../fields';
 
 const properties: INodeProperties[] = [locator('user'), ...fieldProperties(['user'])];
 

@@ -1,7 +1,7 @@
 import { updateDisplayOptions, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
 import { declareGraphCalls } from '../../../shared/operations';
-import { runRelation, type RelationSpec } from '../../helpers/collections';
-import { fieldProperties, locator, returnAllProperties } from '../../helpers/properties';
+import { runRelation, type RelationSpec } from '../../collections';
+import { fieldProperties, locator, returnAllProperties } from '../fields';
 
 const properties: INodeProperties[] = [
 	locator('user'),

@@ -1,11 +1,19 @@
 import type { INodeProperties } from 'n8n-workflow';
+import type { Operation } from '../../../shared/router';
 import * as get from './get.operation';
 import * as getDirectReports from './getDirectReports.operation';
 import * as getGroups from './getGroups.operation';
 import * as getManager from './getManager.operation';
 import * as getMany from './getMany.operation';
 
-export { get, getDirectReports, getGroups, getManager, getMany };
+/** The operations of this resource, by the value of their Operation option (for the router). */
+export const operations: Record<string, Operation> = {
+	get,
+	getDirectReports,
+	getGroups,
+	getManager,
+	getMany,
+};
 
 export const description: INodeProperties[] = [
 	{

@@ -1,9 +1,9 @@
 import { updateDisplayOptions, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
 import { declareGraphCalls } from '../../../shared/operations';
 import type { ItemResult } from '../../../shared/router';
-import { addresses, parseRecipients } from '../../helpers/compose';
-import { inputError } from '../../helpers/errors';
-import { messageContext } from '../../helpers/message-actions';
+import { addresses, parseRecipients } from '../../compose';
+import { inputError } from '../../errors';
+import { messageContext } from '../../message-actions';
 import { mailboxField, messageIdField } from './fields';
 
 export const graphCalls = declareGraphCalls([

@@ -6,8 +6,8 @@ import {
 } from 'n8n-workflow';
 import { declareGraphCalls } from '../../../shared/operations';
 import type { ItemResult } from '../../../shared/router';
-import { messagePath } from '../../helpers/mailbox';
-import { downloadCalls, messageItem, readContext } from '../../helpers/read';
+import { messagePath } from '../../mailbox';
+import { downloadCalls, messageItem, readContext } from '../../read';
 import { mailboxField, messageIdField, readOptionsCollection } from './fields';
 
 export const graphCalls = declareGraphCalls([

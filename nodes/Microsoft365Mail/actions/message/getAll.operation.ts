@@ -7,9 +7,9 @@ import {
 } from 'n8n-workflow';
 import { declareGraphCalls } from '../../../shared/operations';
 import type { ItemResult } from '../../../shared/router';
-import { inputError } from '../../helpers/errors';
-import { folderSegment } from '../../helpers/mailbox';
-import { buildFilter, downloadCalls, messageItem, readContext } from '../../helpers/read';
+import { inputError } from '../../errors';
+import { folderSegment } from '../../mailbox';
+import { buildFilter, downloadCalls, messageItem, readContext } from '../../read';
 import { folderField, mailboxField, readOptionsCollection } from './fields';
 
 export const graphCalls = declareGraphCalls([

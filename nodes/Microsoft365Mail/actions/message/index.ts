@@ -10,6 +10,7 @@ import * as move from './move.operation';
 import * as reply from './reply.operation';
 import * as send from './send.operation';
 
+/** The operations of this resource, by the value of their Operation option (for the router). */
 export const operations: Record<string, Operation> = {
 	delete: del,
 	forward,

@@ -1,7 +1,7 @@
 import { updateDisplayOptions, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
 import { declareGraphCalls } from '../../../shared/operations';
 import type { ItemResult } from '../../../shared/router';
-import { setReadState } from '../../helpers/message-actions';
+import { setReadState } from '../../message-actions';
 import { mailboxField, messageIdField } from './fields';
 
 export const graphCalls = declareGraphCalls([

@@ -6,8 +6,8 @@ import {
 } from 'n8n-workflow';
 import { declareGraphCalls } from '../../../shared/operations';
 import type { ItemResult } from '../../../shared/router';
-import { folderSegment } from '../../helpers/mailbox';
-import { messageContext } from '../../helpers/message-actions';
+import { folderSegment } from '../../mailbox';
+import { messageContext } from '../../message-actions';
 import { folderField, mailboxField, messageIdField } from './fields';
 
 export const graphCalls = declareGraphCalls([

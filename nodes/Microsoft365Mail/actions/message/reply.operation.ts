@@ -1,7 +1,7 @@
 import { updateDisplayOptions, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
 import { declareGraphCalls } from '../../../shared/operations';
 import type { ItemResult } from '../../../shared/router';
-import { messageContext } from '../../helpers/message-actions';
+import { messageContext } from '../../message-actions';
 import { mailboxField, messageIdField } from './fields';
 
 export const graphCalls = declareGraphCalls([

@@ -9,12 +9,12 @@ import { getTransport } from '../../../shared/node-common';
 import { declareGraphCalls } from '../../../shared/operations';
 import type { ItemResult } from '../../../shared/router';
 import type { GraphTransport } from '../../../shared/transport';
-import { attachmentProperties, collectAttachments } from '../../helpers/attachments';
-import { sendBulk } from '../../helpers/bulk';
-import { composeMessage, summary } from '../../helpers/compose';
-import { prepareGraphSend, sendWithDraft, type PreparedSend } from '../../helpers/graph-send';
-import { resolveMailbox } from '../../helpers/mailbox';
-import { sendSmtp, type SmtpJob } from '../../helpers/smtp';
+import { attachmentProperties, collectAttachments } from '../../attachments';
+import { sendBulk } from '../../bulk';
+import { composeMessage, summary } from '../../compose';
+import { prepareGraphSend, sendWithDraft, type PreparedSend } from '../../graph-send';
+import { resolveMailbox } from '../../mailbox';
+import { sendSmtp, type SmtpJob } from '../../smtp';
 import { mailboxField } from './fields';
 
 export const graphCalls = declareGraphCalls([

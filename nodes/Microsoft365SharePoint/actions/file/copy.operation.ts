@@ -5,15 +5,15 @@ import {
 	type INodeProperties,
 } from 'n8n-workflow';
 import { declareGraphCalls } from '../../../shared/operations';
-import { getItem, itemOutput, openItem } from '../../helpers/library';
+import { getItem, itemOutput, openItem } from '../../library';
 import {
 	copyTo,
 	destinationInput,
 	destinationProperties,
 	resolveDestination,
 	TRANSFER_CALLS,
-} from '../../helpers/transfer';
-import { itemProperties } from '../common.descriptions';
+} from '../../transfer';
+import { itemProperties } from '../fields';
 
 export const graphCalls = declareGraphCalls([
 	...TRANSFER_CALLS,

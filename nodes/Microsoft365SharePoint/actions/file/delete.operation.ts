@@ -5,8 +5,8 @@ import {
 	type INodeProperties,
 } from 'n8n-workflow';
 import { declareGraphCalls } from '../../../shared/operations';
-import { forgetFolders, itemUrl, LIBRARY_CALLS, notFoundOr, openItem } from '../../helpers/library';
-import { itemProperties } from '../common.descriptions';
+import { forgetFolders, itemUrl, LIBRARY_CALLS, notFoundOr, openItem } from '../../library';
+import { itemProperties } from '../fields';
 
 export const graphCalls = declareGraphCalls([
 	...LIBRARY_CALLS,

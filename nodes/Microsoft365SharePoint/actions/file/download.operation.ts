@@ -7,8 +7,8 @@ import {
 	type INodeProperties,
 } from 'n8n-workflow';
 import { declareGraphCalls } from '../../../shared/operations';
-import { getItem, itemOutput, LIBRARY_CALLS, openItem } from '../../helpers/library';
-import { itemProperties } from '../common.descriptions';
+import { getItem, itemOutput, LIBRARY_CALLS, openItem } from '../../library';
+import { itemProperties } from '../fields';
 
 export const graphCalls = declareGraphCalls([
 	...LIBRARY_CALLS,

@@ -1,4 +1,5 @@
 import type { INodeProperties } from 'n8n-workflow';
+import type { Operation } from '../../../shared/router';
 import * as copy from './copy.operation';
 import * as del from './delete.operation';
 import * as download from './download.operation';
@@ -6,7 +7,15 @@ import * as get from './get.operation';
 import * as move from './move.operation';
 import * as upload from './upload.operation';
 
-export { copy, del as delete, download, get, move, upload };
+/** The operations of this resource, by the value of their Operation option (for the router). */
+export const operations: Record<string, Operation> = {
+	copy,
+	delete: del,
+	download,
+	get,
+	move,
+	upload,
+};
 
 export const description: INodeProperties[] = [
 	{

@@ -16,8 +16,8 @@ import {
 	itemUrl,
 	openItem,
 	type DriveItem,
-} from '../../helpers/library';
-import { joinPath } from '../../helpers/paths';
+} from '../../library';
+import { joinPath } from '../../paths';
 import {
 	conflictAt,
 	copyTo,
@@ -25,8 +25,8 @@ import {
 	destinationProperties,
 	resolveDestination,
 	TRANSFER_CALLS,
-} from '../../helpers/transfer';
-import { itemProperties } from '../common.descriptions';
+} from '../../transfer';
+import { itemProperties } from '../fields';
 
 export const graphCalls = declareGraphCalls([
 	...TRANSFER_CALLS,

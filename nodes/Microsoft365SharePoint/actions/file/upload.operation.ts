@@ -14,8 +14,8 @@ import {
 	itemOutput,
 	LIBRARY_CALLS,
 	resolveLibrary,
-} from '../../helpers/library';
-import { checkName, joinPath, MAX_PATH_LENGTH } from '../../helpers/paths';
+} from '../../library';
+import { checkName, joinPath, MAX_PATH_LENGTH } from '../../paths';
 import {
 	binaryOf,
 	chunkSizeOf,
@@ -23,13 +23,13 @@ import {
 	parseMetadata,
 	setMetadata,
 	uploadFile,
-} from '../../helpers/upload';
+} from '../../upload';
 import {
 	conflictBehaviorProperty,
 	libraryLocator,
 	siteLocator,
 	type ConflictBehavior,
-} from '../common.descriptions';
+} from '../fields';
 
 export const graphCalls = declareGraphCalls([
 	...LIBRARY_CALLS,
@@ -155,7 +155,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		options.createFolders !== false,
 		itemIndex,
 	);
-	const source = await openSource(this, itemIndex, property, binary, chunkSize);
+	const source = await openSource(this, itemIndex, property, binary);
 	const result = await uploadFile(
 		this,
 		transport,

@@ -1,8 +1,10 @@
 import type { INodeProperties } from 'n8n-workflow';
+import type { Operation } from '../../../shared/router';
 import * as create from './create.operation';
 import * as list from './list.operation';
 
-export { create, list };
+/** The operations of this resource, by the value of their Operation option (for the router). */
+export const operations: Record<string, Operation> = { create, list };
 
 export const description: INodeProperties[] = [
 	{
@@ -19,10 +21,10 @@ export const description: INodeProperties[] = [
 				action: 'Create a folder',
 			},
 			{
-				name: 'List',
+				name: 'Get Many',
 				value: 'list',
 				description: 'List the files and folders in a folder',
-				action: 'List a folder',
+				action: 'Get many items in a folder',
 			},
 		],
 		default: 'create',

@@ -18,9 +18,9 @@ import {
 	notFoundOr,
 	resolveLibrary,
 	type DriveItem,
-} from '../../helpers/library';
-import { joinPath } from '../../helpers/paths';
-import { libraryLocator, siteLocator } from '../common.descriptions';
+} from '../../library';
+import { joinPath } from '../../paths';
+import { libraryLocator, siteLocator } from '../fields';
 
 export const graphCalls = declareGraphCalls([
 	...LIBRARY_CALLS,

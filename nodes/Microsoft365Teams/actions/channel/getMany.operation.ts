@@ -1,9 +1,9 @@
 import { updateDisplayOptions, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
 import { getTransport } from '../../../shared/node-common';
 import { declareGraphCalls } from '../../../shared/operations';
-import { getMany } from '../../helpers/collections';
-import { filtersProperty, limitFields, teamLocator } from '../../helpers/fields';
-import { teamIdFrom } from '../../helpers/locators';
+import { getMany } from '../../collections';
+import { filtersProperty, limitFields, teamLocator } from '../fields';
+import { teamIdFrom } from '../../locators';
 
 const properties: INodeProperties[] = [
 	teamLocator('The team whose channels to list'),

@@ -1,12 +1,25 @@
 import type { INodeProperties } from 'n8n-workflow';
-import { operationProperty } from '../../helpers/fields';
+import type { Operation } from '../../../shared/router';
 import * as getMany from './getMany.operation';
 
-export { getMany };
+/** The operations of this resource, by the value of their Operation option (for the router). */
+export const operations: Record<string, Operation> = { getMany };
 
 export const description: INodeProperties[] = [
-	operationProperty('channel', [
-		{ name: 'Get Many', value: 'getMany', action: 'Get many channels' },
-	]),
+	{
+		displayName: 'Operation',
+		name: 'operation',
+		type: 'options',
+		noDataExpression: true,
+		displayOptions: { show: { resource: ['channel'] } },
+		options: [
+			{
+				name: 'Get Many',
+				value: 'getMany',
+				action: 'Get many channels',
+			},
+		],
+		default: 'getMany',
+	},
 	...getMany.description,
 ];

@@ -1,6 +1,6 @@
 /**
  * Graph calls a channel message makes for its mentions (declared by each posting operation).
- * Posting is delegated only (see helpers/guard.ts), so every call is declared for that scheme.
+ * Posting is delegated only (see ../../guard.ts), so every call is declared for that scheme.
  */
 import { declareGraphCalls } from '../../../shared/operations';
 

@@ -1,7 +1,7 @@
 import { updateDisplayOptions, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
 import { declareGraphCalls } from '../../../shared/operations';
-import { postChannelMessage } from '../../helpers/channel-post';
-import { channelLocator, messageFields, teamLocator } from '../../helpers/fields';
+import { postChannelMessage } from '../../channel-post';
+import { channelLocator, messageFields, teamLocator } from '../fields';
 import { MENTION_CALLS } from './mention-calls';
 
 const properties: INodeProperties[] = [

@@ -5,9 +5,10 @@ import {
 	type INodeProperties,
 } from 'n8n-workflow';
 import { getTransport } from '../../../shared/node-common';
+import { odataString } from '../../../shared/odata';
 import { declareGraphCalls } from '../../../shared/operations';
-import { getMany } from '../../helpers/collections';
-import { filtersProperty, limitFields } from '../../helpers/fields';
+import { getMany } from '../../collections';
+import { filtersProperty, limitFields } from '../fields';
 
 const properties: INodeProperties[] = [
 	{
@@ -68,7 +69,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number) {
 		members?: boolean;
 	};
 	const query: Record<string, string> = {};
-	if (filters.chatType) query.$filter = `chatType eq '${filters.chatType}'`;
+	if (filters.chatType) query.$filter = `chatType eq ${odataString(filters.chatType)}`;
 	if (filters.members) query.$expand = 'members';
 	const transport = await getTransport(this, itemIndex);
 	const path = app ? `/users/${encodeURIComponent(user)}/chats` : '/me/chats';

@@ -1,10 +1,25 @@
 import type { INodeProperties } from 'n8n-workflow';
-import { operationProperty } from '../../helpers/fields';
+import type { Operation } from '../../../shared/router';
 import * as getMany from './getMany.operation';
 
-export { getMany };
+/** The operations of this resource, by the value of their Operation option (for the router). */
+export const operations: Record<string, Operation> = { getMany };
 
 export const description: INodeProperties[] = [
-	operationProperty('chat', [{ name: 'Get Many', value: 'getMany', action: 'Get many chats' }]),
+	{
+		displayName: 'Operation',
+		name: 'operation',
+		type: 'options',
+		noDataExpression: true,
+		displayOptions: { show: { resource: ['chat'] } },
+		options: [
+			{
+				name: 'Get Many',
+				value: 'getMany',
+				action: 'Get many chats',
+			},
+		],
+		default: 'getMany',
+	},
 	...getMany.description,
 ];

@@ -1,17 +1,26 @@
 import type { INodeProperties } from 'n8n-workflow';
-import { operationProperty } from '../../helpers/fields';
+import type { Operation } from '../../../shared/router';
 import * as send from './send.operation';
 
-export { send };
+/** The operations of this resource, by the value of their Operation option (for the router). */
+export const operations: Record<string, Operation> = { send };
 
 export const description: INodeProperties[] = [
-	operationProperty('chatMessage', [
-		{
-			name: 'Send',
-			value: 'send',
-			action: 'Send a chat message',
-			description: 'Send to people (their one-on-one or group chat) or to an existing chat',
-		},
-	]),
+	{
+		displayName: 'Operation',
+		name: 'operation',
+		type: 'options',
+		noDataExpression: true,
+		displayOptions: { show: { resource: ['chatMessage'] } },
+		options: [
+			{
+				name: 'Send',
+				value: 'send',
+				action: 'Send a chat message',
+				description: 'Send to people (their one-on-one or group chat) or to an existing chat',
+			},
+		],
+		default: 'send',
+	},
 	...send.description,
 ];

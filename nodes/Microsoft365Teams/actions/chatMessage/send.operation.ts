@@ -7,12 +7,12 @@ import {
 } from 'n8n-workflow';
 import { getTransport } from '../../../shared/node-common';
 import { declareGraphCalls } from '../../../shared/operations';
-import { chatFor } from '../../helpers/chats';
-import { chatLocator, messageFields } from '../../helpers/fields';
-import { assertDelegatedForPosting } from '../../helpers/guard';
-import { chatIdFrom, segment } from '../../helpers/locators';
-import { buildMessage, checkDraft, readMessage, resolveMentions } from '../../helpers/message';
-import { resolveUsers, signedInUser, splitPeople } from '../../helpers/users';
+import { chatFor } from '../../chats';
+import { chatLocator, messageFields } from '../fields';
+import { assertDelegatedForPosting } from '../../guard';
+import { chatIdFrom, segment } from '../../locators';
+import { buildMessage, checkDraft, readMessage, resolveMentions } from '../../message';
+import { resolveUsers, signedInUser, splitPeople } from '../../users';
 
 const properties: INodeProperties[] = [
 	{

@@ -3,8 +3,8 @@
  * (those declare their Graph calls for the README's permissions table).
  */
 import { updateDisplayOptions, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
-import { ADAPTIVE_CARD, parseAdaptiveCard } from '../../helpers/message';
-import { postToWebhook, webhookUrl } from '../../helpers/webhook';
+import { ADAPTIVE_CARD, parseAdaptiveCard } from '../../message';
+import { postToWebhook, webhookUrl } from '../../webhook';
 
 export const WEBHOOK_CREDENTIAL = 'microsoft365TeamsWebhookApi';
 

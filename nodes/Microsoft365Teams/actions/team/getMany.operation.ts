@@ -1,8 +1,9 @@
 import { updateDisplayOptions, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
 import { getTransport } from '../../../shared/node-common';
 import { declareGraphCalls } from '../../../shared/operations';
-import { getMany, odataString } from '../../helpers/collections';
-import { filtersProperty, limitFields } from '../../helpers/fields';
+import { odataString } from '../../../shared/odata';
+import { getMany } from '../../collections';
+import { filtersProperty, limitFields } from '../fields';
 
 const properties: INodeProperties[] = [
 	...limitFields(),

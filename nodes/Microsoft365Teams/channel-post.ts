@@ -1,0 +1,155 @@
+/**
+ * The one implementation behind Channel Message → Post, Reply and Post With File: checks every
+ * input before the first request, resolves mentions, uploads the file (if any) into the
+ * channel's files folder, then posts the message (or the reply).
+ */
+import { markMayHaveActed } from '../shared/errors';
+import { NodeOperationError, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
+import { getTransport } from '../shared/node-common';
+import type { GraphTransport } from '../shared/transport';
+import { binarySource, uploadToFolder, type ConflictBehavior } from './files';
+import { assertDelegatedForPosting } from './guard';
+import { channelIdFrom, segment, teamIdFrom } from './locators';
+import {
+	buildMessage,
+	checkDraft,
+	fileReference,
+	readMessage,
+	resolveMentions,
+	type FileReference,
+} from './message';
+
+export type ChannelPostMode = 'post' | 'reply' | 'file';
+
+/** Display names of a team and channel, for mentions without their own text. */
+function namesOf(transport: GraphTransport, teamId: string, channelId: string, itemIndex: number) {
+	return async () => {
+		const [team, channel] = await Promise.all([
+			transport.request<IDataObject>({
+				effect: 'read',
+				url: `/teams/${teamId}`,
+				query: { $select: 'displayName' },
+				itemIndex,
+			}),
+			transport.request<IDataObject>({
+				effect: 'read',
+				url: `/teams/${teamId}/channels/${segment(channelId)}`,
+				query: { $select: 'displayName' },
+				itemIndex,
+			}),
+		]);
+		return { team: String(team.displayName ?? ''), channel: String(channel.displayName ?? '') };
+	};
+}
+
+export async function postChannelMessage(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	mode: ChannelPostMode,
+): Promise<IDataObject> {
+	assertDelegatedForPosting(ctx, itemIndex);
+	const node = ctx.getNode();
+	const teamId = teamIdFrom(ctx, itemIndex);
+	const channelId = channelIdFrom(ctx, itemIndex, teamId);
+	const replyTo =
+		mode === 'reply' ? String(ctx.getNodeParameter('messageId', itemIndex, '')).trim() : undefined;
+	if (mode === 'reply' && !/^\d+$/.test(replyTo ?? ''))
+		throw new NodeOperationError(node, `Message ID: "${replyTo}" is not a channel message ID`, {
+			itemIndex,
+			description:
+				'Use the "id" of the message to reply to (digits, e.g. 1616990032035), from the output of Post.',
+		});
+	const { input, card } = readMessage(ctx, itemIndex);
+	let fileOptions: { property: string; name?: string; conflict: ConflictBehavior } | undefined;
+	let source: Awaited<ReturnType<typeof binarySource>> | undefined;
+	if (mode === 'file') {
+		const options = ctx.getNodeParameter('options', itemIndex, {}) as IDataObject;
+		fileOptions = {
+			property: String(ctx.getNodeParameter('binaryPropertyName', itemIndex, 'data')).trim(),
+			name: typeof options.fileName === 'string' && options.fileName ? options.fileName : undefined,
+			conflict: (options.conflictBehavior as ConflictBehavior) ?? 'rename',
+		};
+		source = await binarySource(ctx, itemIndex, fileOptions.property, fileOptions.name);
+	}
+	// Everything that can be checked without Graph, before the first request.
+	checkDraft(node, input, card, { withFile: !!source, allowSubject: mode === 'post' }, itemIndex);
+
+	const transport = await getTransport(ctx, itemIndex);
+	const mentions = await resolveMentions(
+		transport,
+		node,
+		input.mentions,
+		{ teamId, channelId, names: namesOf(transport, teamId, channelId, itemIndex) },
+		itemIndex,
+	);
+	const channelPath = `/teams/${teamId}/channels/${segment(channelId)}`;
+	let file: FileReference | undefined;
+	let uploaded: IDataObject | undefined;
+	if (source && fileOptions) {
+		const folder = await transport.request<IDataObject>({
+			effect: 'read',
+			url: `${channelPath}/filesFolder`,
+			itemIndex,
+		});
+		const driveId = String((folder.parentReference as IDataObject | undefined)?.driveId ?? '');
+		uploaded = await uploadToFolder(
+			transport,
+			{ driveId, itemId: String(folder.id) },
+			source,
+			fileOptions.conflict,
+			itemIndex,
+		);
+		file = fileReference(uploaded);
+		if (!file)
+			throw new NodeOperationError(node, 'The uploaded file has no eTag or web URL to attach', {
+				itemIndex,
+				description: `The file "${String(uploaded.name)}" is in the channel's files folder, but the message was not posted.`,
+			});
+	}
+	const message = buildMessage(
+		node,
+		{ input, mentions, card, file, allowSubject: mode === 'post' },
+		itemIndex,
+	);
+	const url = replyTo ? `${channelPath}/messages/${replyTo}/replies` : `${channelPath}/messages`;
+	let posted: IDataObject;
+	try {
+		posted = await transport.request<IDataObject>({
+			effect: 'createOnce',
+			method: 'POST',
+			url,
+			body: message,
+			itemIndex,
+		});
+	} catch (error) {
+		// No file was uploaded: the transport's NodeApiError, passed on as it is.
+		// eslint-disable-next-line @n8n/community-nodes/require-node-api-error
+		if (!uploaded) throw error;
+		// The file is in the channel's files already: running the item again (n8n's Retry On Fail
+		// included) would upload it a second time ("name 1.ext"), so it is not run again.
+		const e = error as { message?: string; description?: string };
+		throw markMayHaveActed(
+			new NodeOperationError(
+				node,
+				`The file "${String(uploaded.name)}" was uploaded, but the message was not posted: ${String(e.message ?? error)}`,
+				{
+					itemIndex,
+					description: `${e.description ? `${e.description} ` : ''}The file is in the channel's files folder (${String(uploaded.webUrl ?? uploaded.name)}). This item is not run again by Retry On Fail, so the file is not uploaded twice: post a message that links it, or delete it and run the item again.`,
+				},
+			),
+		);
+	}
+	delete posted['@odata.context'];
+	if (uploaded)
+		return {
+			...posted,
+			file: {
+				id: uploaded.id,
+				name: uploaded.name,
+				size: uploaded.size,
+				webUrl: uploaded.webUrl,
+				driveId: (uploaded.parentReference as IDataObject | undefined)?.driveId,
+			},
+		};
+	return posted;
+}

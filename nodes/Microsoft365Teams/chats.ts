@@ -1,0 +1,97 @@
+/**
+ * Finding or creating the chat for a list of people: a pair gets its one-on-one chat (Graph's
+ * `POST /chats` returns the existing one-on-one chat instead of creating another), a group gets
+ * an existing group chat with exactly these members, else a new one. Per run, each member set is
+ * looked up once, so many items to the same people never create duplicate chats.
+ */
+import { NodeOperationError, type IDataObject, type INode } from 'n8n-workflow';
+import type { GraphTransport } from '../shared/transport';
+import type { DirectoryUser } from './users';
+
+const chatsByMembers = new WeakMap<GraphTransport, Map<string, Promise<string>>>();
+
+function bind(transport: GraphTransport, userId: string): IDataObject {
+	return {
+		'@odata.type': '#microsoft.graph.aadUserConversationMember',
+		roles: ['owner'],
+		'user@odata.bind': `${transport.root}/users('${userId}')`,
+	};
+}
+
+/** The `POST /chats` body for these members (the signed-in user among them). */
+export function newChatBody(
+	transport: GraphTransport,
+	memberIds: string[],
+	topic: string | undefined,
+): IDataObject {
+	const group = memberIds.length > 2;
+	return {
+		chatType: group ? 'group' : 'oneOnOne',
+		...(group && topic ? { topic } : {}),
+		members: memberIds.map((id) => bind(transport, id)),
+	};
+}
+
+async function findGroupChat(
+	transport: GraphTransport,
+	memberIds: string[],
+	itemIndex: number,
+): Promise<string | undefined> {
+	const wanted = [...memberIds].sort().join(',');
+	for await (const chat of transport.paginate<IDataObject>('/me/chats', {
+		query: { $filter: "chatType eq 'group'", $expand: 'members' },
+		pageSize: 50,
+		itemIndex,
+	})) {
+		const members = (chat.members as IDataObject[] | undefined) ?? [];
+		const ids = members
+			.map((m) => String(m.userId ?? '').toLowerCase())
+			.sort()
+			.join(',');
+		if (ids === wanted) return String(chat.id);
+	}
+	return undefined;
+}
+
+export async function chatFor(
+	transport: GraphTransport,
+	node: INode,
+	me: DirectoryUser,
+	people: DirectoryUser[],
+	topic: string | undefined,
+	itemIndex: number,
+): Promise<string> {
+	const memberIds = [...new Set([me.id, ...people.map((p) => p.id)].map((id) => id.toLowerCase()))];
+	if (memberIds.length < 2)
+		throw new NodeOperationError(node, 'Recipients: name at least one person other than yourself', {
+			itemIndex,
+			description: 'Teams has no chat with yourself through Graph. Add the people to send to.',
+		});
+	let known = chatsByMembers.get(transport);
+	if (!known) {
+		known = new Map();
+		chatsByMembers.set(transport, known);
+	}
+	const key = [...memberIds].sort().join(',');
+	let pending = known.get(key);
+	if (!pending) {
+		pending = (async () => {
+			if (memberIds.length > 2) {
+				const existing = await findGroupChat(transport, memberIds, itemIndex);
+				if (existing) return existing;
+			}
+			const chat = await transport.request<IDataObject>({
+				method: 'POST',
+				url: '/chats',
+				body: newChatBody(transport, memberIds, topic),
+				// Repeating a one-on-one create returns the same chat; a group create is not repeated.
+				effect: memberIds.length === 2 ? 'replaceable' : 'createOnce',
+				itemIndex,
+			});
+			return String(chat.id);
+		})();
+		known.set(key, pending);
+		pending.catch(() => known.delete(key));
+	}
+	return await pending;
+}
