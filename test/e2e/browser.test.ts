@@ -480,3 +480,80 @@ test('Teams with each credential: the resource stays, and the notice names only 
 	expect((await notices()).join('\n')).not.toContain('Posting messages is not available');
 	await shot('node-teams-delegated');
 });
+
+test('canvas: each action node shows a readable subtitle (operation and resource names, no raw values)', async () => {
+	const cases = [
+		{
+			N: Microsoft365Mail,
+			type: 'microsoft365Mail',
+			resource: 'message',
+			operation: 'getAll',
+			expected: 'Get Many: Message',
+		},
+		{
+			N: Microsoft365Teams,
+			type: 'microsoft365Teams',
+			resource: 'channelMessage',
+			operation: 'post',
+		},
+		{
+			N: Microsoft365SharePoint,
+			type: 'microsoft365SharePoint',
+			resource: 'folder',
+			operation: 'list',
+			expected: 'Get Many: Folder',
+		},
+		{
+			N: Microsoft365EntraId,
+			type: 'microsoft365EntraId',
+			resource: 'user',
+			operation: 'getMany',
+			expected: 'Get Many: User',
+		},
+	];
+	/** The option names the node's description gives the resource and the operation. */
+	const named = (N: (typeof cases)[number]['N'], resource: string, operation: string) => {
+		const properties = new N().description.properties;
+		const optionName = (p: (typeof properties)[number] | undefined, value: string) =>
+			(p?.options ?? []).find((o) => 'value' in o && o.value === value)?.name;
+		const resourceName = optionName(
+			properties.find((p) => p.name === 'resource'),
+			resource,
+		);
+		const operationName = optionName(
+			properties.find(
+				(p) => p.name === 'operation' && p.displayOptions?.show?.resource?.includes(resource),
+			),
+			operation,
+		);
+		return `${operationName}: ${resourceName}`;
+	};
+	const workflow = await ctx.n8n.createWorkflow({
+		name: 'browser: canvas subtitles',
+		nodes: cases.map((c, i) => ({
+			id: c.type,
+			name: c.type,
+			type: `${P}${c.type}`,
+			typeVersion: 1,
+			position: [320 * i, 0],
+			parameters: { authentication: 'delegated', resource: c.resource, operation: c.operation },
+		})),
+		connections: {},
+	});
+	await page.goto(`${ctx.state.n8nUrl}/workflow/${workflow.id}`);
+	await page.locator('[data-test-id="canvas-node"]').first().waitFor({ timeout: 60_000 });
+	await page.waitForTimeout(1000);
+	const texts = await page
+		.locator('[data-test-id="canvas-node"]')
+		.evaluateAll((nodes) => nodes.map((n) => (n as unknown as Shown).innerText));
+	await shot('canvas-subtitles');
+	const all = texts.join('\n');
+	for (const c of cases) {
+		const subtitle = named(c.N, c.resource, c.operation);
+		if (c.expected) expect(subtitle).toBe(c.expected);
+		expect({ node: c.type, shown: all.includes(subtitle) }).toEqual({ node: c.type, shown: true });
+	}
+	// No raw values ("getAll: message", "list: folder", "post: channelMessage").
+	expect(all).not.toMatch(/\b(getAll|getMany|list|post): [a-z]/);
+	expect(all).not.toMatch(/channelMessage/);
+});
