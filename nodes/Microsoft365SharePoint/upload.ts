@@ -12,7 +12,6 @@ import {
 	type IDataObject,
 	type IExecuteFunctions,
 } from 'n8n-workflow';
-import { openBinarySource } from '../shared/binary-source';
 import { markMayHaveActed } from '../shared/errors';
 import type { GraphTransport } from '../shared/transport';
 import {
@@ -57,21 +56,11 @@ export function binaryOf(ctx: IExecuteFunctions, itemIndex: number, property: st
 	return binary;
 }
 
-/** Opens the binary data (filesystem mode: read in place from disk, never whole in memory). */
-export async function openSource(
-	ctx: IExecuteFunctions,
-	itemIndex: number,
-	property: string,
-	binary: IBinaryData,
-): Promise<UploadSource> {
-	return await openBinarySource(ctx, itemIndex, property, binary);
-}
-
 /** Bytes handed to the socket at a time. */
 const WRITE_SLICE = 1024 * 1024;
 
 /**
- * Sends each fragment's bytes as a stream of 256 KiB views into the upload loop's buffer, with
+ * Sends each fragment's bytes as a stream of 1 MiB views into the upload loop's buffer, with
  * the Content-Length the loop sets: fetch would copy a Buffer body whole (a fragment's worth of
  * garbage per request) and TLS would encrypt it in one piece. A streamed body is sent once (the
  * transport does not repeat it); the upload loop resumes a failed fragment from the service's

@@ -5,6 +5,7 @@ import {
 	type IExecuteFunctions,
 	type INodeProperties,
 } from 'n8n-workflow';
+import { openBinarySource } from '../../../shared/binary-source';
 import { getTransport } from '../../../shared/node-common';
 import { declareGraphCalls } from '../../../shared/operations';
 import {
@@ -16,14 +17,7 @@ import {
 	resolveLibrary,
 } from '../../library';
 import { checkName, joinPath, MAX_PATH_LENGTH } from '../../paths';
-import {
-	binaryOf,
-	chunkSizeOf,
-	openSource,
-	parseMetadata,
-	setMetadata,
-	uploadFile,
-} from '../../upload';
+import { binaryOf, chunkSizeOf, parseMetadata, setMetadata, uploadFile } from '../../upload';
 import {
 	conflictBehaviorProperty,
 	libraryLocator,
@@ -155,7 +149,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		options.createFolders !== false,
 		itemIndex,
 	);
-	const source = await openSource(this, itemIndex, property, binary);
+	const source = await openBinarySource(this, itemIndex, property, binary);
 	const result = await uploadFile(
 		this,
 		transport,
