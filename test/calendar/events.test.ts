@@ -466,6 +466,53 @@ describe('read, change, respond', () => {
 });
 
 describe('get many', () => {
+	test('a daily series across the autumn DST change stays at 09:00 local; UTC moves by an hour', async () => {
+		await runCalendar(
+			me,
+			{
+				resource: 'event',
+				operation: 'create',
+				subject: 'Daily at nine',
+				start: '2026-10-23T09:00:00',
+				end: '2026-10-23T09:30:00',
+				timeZone: 'Europe/Berlin',
+				recurrence: 'daily',
+				recurrenceEnd: 'endDate',
+				recurrenceEndDate: '2026-10-27',
+			},
+			undefined,
+			BERLIN,
+		);
+		const view = async (outputTimeZone: string) =>
+			json(
+				await runCalendar(me, {
+					resource: 'event',
+					operation: 'getMany',
+					view: 'calendarView',
+					start: '2026-10-23T00:00:00+02:00',
+					end: '2026-10-28T00:00:00+01:00',
+					returnAll: true,
+					options: { outputTimeZone },
+				}),
+			)
+				.filter((e) => e.subject === 'Daily at nine')
+				.map((e) => (e.start as any).dateTime.slice(0, 16));
+		expect(await view('Europe/Berlin')).toEqual([
+			'2026-10-23T09:00',
+			'2026-10-24T09:00',
+			'2026-10-25T09:00',
+			'2026-10-26T09:00',
+			'2026-10-27T09:00',
+		]);
+		expect(await view('UTC')).toEqual([
+			'2026-10-23T07:00',
+			'2026-10-24T07:00',
+			'2026-10-25T08:00',
+			'2026-10-26T08:00',
+			'2026-10-27T08:00',
+		]);
+	});
+
 	test('Return All pages through every page; Limit stops early', async () => {
 		const emu = emulator();
 		const events = Array.from({ length: 230 }, (_, i) => ({

@@ -16,6 +16,7 @@ import type { Emulator } from '../emulator/emulator';
 import type { EmulatorFixture } from '../emulator/tenant';
 import { signInDelegated } from '../helpers/emulator';
 import {
+	runListSearch,
 	runNode,
 	type HarnessInputItem,
 	type RunNodeOptions,
@@ -184,4 +185,22 @@ export function graphCalls(emu: Emulator, mark: number) {
 
 export function json(result: RunNodeResult): IDataObject[] {
 	return (result.output[0] ?? []).map((i) => i.json);
+}
+
+/** Runs one of the node's list-search methods (resource locator lists) with a credential. */
+export async function listSearch(
+	auth: Auth,
+	methodName: string,
+	parameters: INodeParameters,
+	filter?: string,
+) {
+	const { credentials, credentialsData, authentication } = credentialsOf(auth);
+	return await runListSearch({
+		nodeTypes,
+		credentialTypes,
+		node: { type: TYPE, parameters: { authentication, ...parameters }, credentials },
+		credentialsData: credentialsData as never,
+		methodName,
+		filter,
+	});
 }

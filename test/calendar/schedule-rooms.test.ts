@@ -16,6 +16,7 @@ import {
 	errorText,
 	graphRequests,
 	json,
+	listSearch,
 	locator,
 	ROOM_1,
 	ROOM_2,
@@ -280,5 +281,27 @@ describe('calendars', () => {
 		});
 		expect(json(deleted)[0]).toEqual({ deleted: true, id });
 		expect(emu.calendar.calendars(CAROL).some((c) => c.id === id)).toBe(false);
+	});
+});
+
+describe('lists', () => {
+	test('calendars of the owner (searchable), mailboxes, room lists', async () => {
+		const emu = emulator();
+		emu.calendar.createEvent(ALICE, {
+			subject: 'x',
+			start: { dateTime: '2026-01-05T10:00:00', timeZone: 'UTC' },
+			end: { dateTime: '2026-01-05T11:00:00', timeZone: 'UTC' },
+		});
+		const mine = await listSearch(me, 'searchCalendars', { calendarOwner: 'me' });
+		expect(mine.result.results.length).toBeGreaterThan(0);
+		expect(mine.result.results.some((r) => String(r.name).endsWith('(default)'))).toBe(true);
+		const bobs = await listSearch(app, 'searchCalendars', { mailbox: locator(BOB, 'address') });
+		expect(bobs.result.results.length).toBeGreaterThan(0);
+		const none = await listSearch(app, 'searchCalendars', { mailbox: locator('', 'list') });
+		expect(none.result.results).toEqual([]);
+		const lists = await listSearch(app, 'searchRoomLists', {}, 'zur');
+		expect(lists.result.results.map((r) => r.value)).toEqual([ZURICH_ROOMS]);
+		const boxes = await listSearch(app, 'searchMailboxes', {}, 'room');
+		expect(boxes.result.results.map((r) => r.value)).toEqual(expect.arrayContaining([ROOM_1]));
 	});
 });
