@@ -609,7 +609,7 @@ describe('limits and the test API over HTTP', () => {
 	test("calendar routes share Outlook's 4 concurrent requests per app and mailbox", async () => {
 		const emu = emulator();
 		const token = app();
-		emu.mail.processingMs = 40;
+		emu.mail.processingMs = 500; // long enough for every TLS handshake to land while the first four wait
 		const before = emu.mail.throttled;
 		try {
 			// One socket per request (fetch's pool would queue them behind a few connections).
