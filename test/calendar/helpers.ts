@@ -34,7 +34,7 @@ export const CAROL = 'carol@contoso.onmicrosoft.com';
 export const REPORTS = 'reports@contoso.onmicrosoft.com';
 export const ROOM_1 = 'room-1@contoso.onmicrosoft.com';
 export const ROOM_2 = 'room-2@contoso.onmicrosoft.com';
-export const BOARDROOM = 'boardroom@contoso.onmicrosoft.com';
+export const BOARDROOM = 'room-5@contoso.onmicrosoft.com';
 export const ZURICH_ROOMS = 'rooms-zurich@contoso.onmicrosoft.com';
 export const TYPE = 'n8n-nodes-m365.microsoft365Calendar';
 
