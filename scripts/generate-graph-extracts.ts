@@ -90,6 +90,7 @@ const PATH_PREFIXES = [
 	'/groups',
 	'/me',
 	'/organization',
+	'/places',
 	'/serviceprincipals',
 	'/sites',
 	'/subscribedskus',
@@ -144,6 +145,16 @@ const ROOT_TYPES = [
 	'application',
 	'passwordCredential',
 	'keyCredential',
+	'calendar',
+	'event',
+	'eventMessage',
+	'eventMessageRequest',
+	'eventMessageResponse',
+	'place',
+	'room',
+	'roomList',
+	'scheduleInformation',
+	'meetingTimeSuggestionsResult',
 ].map((n) => `microsoft.graph.${n}`);
 
 const ROOT_ACTIONS = ['sendMail', 'reply', 'forward', 'createUploadSession'];
@@ -555,6 +566,8 @@ function buildCsdl(sourcePath: string): {
 		const bound = element.attrs.IsBound === 'true';
 		const binding = bound && params.length > 0 ? qualifyRef(params[0].attrs.Type) : undefined;
 		if (!binding || !rootSet.has(elementType(binding))) continue;
+		// The mail actions only: event/forward would make `action:forward` ambiguous.
+		if (elementType(binding) === 'microsoft.graph.event') continue;
 		const ret = element.children.find((c) => c.name === 'ReturnType');
 		const parameters = (bound ? params.slice(1) : params).map((p) => ({
 			name: p.attrs.Name,

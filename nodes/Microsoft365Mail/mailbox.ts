@@ -5,8 +5,11 @@
  */
 import type { IExecuteFunctions, IPollFunctions } from 'n8n-workflow';
 import { assertMailboxAllowed } from '../shared/credentials/validate';
+import { mailboxOf } from '../shared/mailbox';
 import type { GraphTransport } from '../shared/transport';
 import { inputError } from './errors';
+
+export { mailboxOf };
 
 export interface MailboxTarget {
 	/** `/me` or `/users/{encoded}`. */
@@ -15,16 +18,6 @@ export interface MailboxTarget {
 	mailbox: string;
 	/** Key for per-mailbox limits (lower case; `me` for the signed-in user). */
 	key: string;
-}
-
-/**
- * The mailbox a parameter names: a plain string (the Mailbox field, and Mailbox (From) as saved
- * before it became a resource locator) or a resource locator value (`{ __rl, mode, value }`).
- */
-export function mailboxOf(raw: unknown): string {
-	if (raw && typeof raw === 'object' && 'value' in raw)
-		return String((raw as { value?: unknown }).value ?? '').trim();
-	return String(raw ?? '').trim();
 }
 
 export function resolveMailbox(

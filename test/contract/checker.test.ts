@@ -341,7 +341,7 @@ describe('validateGraphBody', () => {
 	});
 
 	it('throws for a type or action that is not in the extract', () => {
-		expect(() => validateGraphBody('microsoft.graph.calendar', {})).toThrow(/not in the extract/);
+		expect(() => validateGraphBody('microsoft.graph.contact', {})).toThrow(/not in the extract/);
 		expect(() => validateGraphBody('action:sendMial', {})).toThrow(/Unknown Graph action/);
 	});
 });

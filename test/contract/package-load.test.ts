@@ -132,8 +132,9 @@ function operationPairs(nodeType: INodeType) {
 const RAW_CAMEL_CASE = /\b[a-z]+[A-Z]\w*/;
 
 describe('the package as n8n loads it', () => {
-	it('lists the six nodes, each constructed from the class named like its file', () => {
+	it('lists the seven nodes, each constructed from the class named like its file', () => {
 		expect(loaded.map((l) => l.node.description.name).sort()).toEqual([
+			'microsoft365Calendar',
 			'microsoft365EntraId',
 			'microsoft365EntraIdTrigger',
 			'microsoft365Mail',
@@ -181,8 +182,9 @@ describe('the package as n8n loads it', () => {
 					});
 					expect(option.action).toMatch(/^Get many \S/);
 				}
-		// Mail messages, Teams teams/channels/chats, SharePoint folder items, Entra users/groups.
-		expect(listing.length).toBe(7);
+		// Mail messages, Teams teams/channels/chats, SharePoint folder items, Entra users/groups,
+		// Calendar calendars/events.
+		expect(listing.length).toBe(9);
 	});
 
 	it.each(loaded.filter((l) => !l.node.description.polling).map((l) => [l.file, l.node] as const))(

@@ -6,6 +6,7 @@ import {
 	type INodeProperties,
 } from 'n8n-workflow';
 import { getTransport } from '../../../shared/node-common';
+import { mailboxLocator } from '../../../shared/mailbox';
 import { declareGraphCalls } from '../../../shared/operations';
 import type { ItemResult } from '../../../shared/router';
 import type { GraphTransport } from '../../../shared/transport';
@@ -38,57 +39,13 @@ const properties: INodeProperties[] = [
 	// App-only has no signed-in user: the mailbox is required, picked from the directory (within
 	// the credential's Mailbox Restriction) or entered. Same parameter name as the delegated
 	// field: a plain string saved before this was a resource locator still works (mailboxOf).
-	{
+	mailboxLocator({
 		displayName: 'Mailbox (From)',
 		name: 'mailbox',
-		type: 'resourceLocator',
-		default: { mode: 'list', value: '' },
-		required: true,
 		description:
 			"The mailbox the app sends from. Only mailboxes within the credential's Mailbox Restriction are listed and accepted.",
 		displayOptions: { show: { authentication: ['app'] } },
-		modes: [
-			{
-				displayName: 'From List',
-				name: 'list',
-				type: 'list',
-				typeOptions: { searchListMethod: 'searchMailboxes', searchable: true },
-			},
-			{
-				displayName: 'By Address',
-				name: 'address',
-				type: 'string',
-				placeholder: 'mailbox@your-domain',
-				hint: "The mailbox's email address or user principal name",
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: '^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$',
-							errorMessage: 'Enter an email address such as name@your-domain',
-						},
-					},
-				],
-			},
-			{
-				displayName: 'By ID',
-				name: 'id',
-				type: 'string',
-				placeholder: '00000000-0000-0000-0000-000000000000',
-				hint: "The user's object ID (Entra admin center → Users → the user → Overview)",
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex:
-								'^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$',
-							errorMessage: 'Enter an object ID (a GUID)',
-						},
-					},
-				],
-			},
-		],
-	},
+	}),
 	{
 		displayName: 'Send Through',
 		name: 'sendVia',

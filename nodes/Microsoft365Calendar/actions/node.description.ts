@@ -1,0 +1,29 @@
+import type { INodeProperties } from 'n8n-workflow';
+import { authenticationProperty } from '../../shared/node-common';
+import { ownerProperties } from '../owner';
+import * as calendar from './calendar';
+
+/**
+ * The description of the Calendar node and of the Calendar Trigger: n8n's node creator merges a
+ * node and its trigger into one entry, so both carry the same text.
+ */
+export const CALENDAR_DESCRIPTION =
+	'Read and manage Microsoft 365 (Exchange Online) calendars, events, meeting responses, free/busy and rooms through Microsoft Graph, and start workflows when events change';
+
+/** The node's parameters: authentication, resource, calendar owner, then each operation's own. */
+export const properties: INodeProperties[] = [
+	authenticationProperty(),
+	{
+		displayName: 'Resource',
+		name: 'resource',
+		type: 'options',
+		noDataExpression: true,
+		options: [{ name: 'Calendar', value: 'calendar' }],
+		default: 'calendar',
+	},
+	// Whose calendar: events and calendars live in a mailbox; free/busy is read through one
+	// (getSchedule and findMeetingTimes are POSTs under a mailbox). Room lists and rooms are
+	// tenant-wide (/places) and need no owner.
+	...ownerProperties({ hide: { operation: ['getRoomLists', 'getRooms'] } }),
+	...calendar.description,
+];
