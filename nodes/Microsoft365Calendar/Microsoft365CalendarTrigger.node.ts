@@ -6,6 +6,7 @@ import {
 	type IPollFunctions,
 } from 'n8n-workflow';
 import { credentialDescriptions, credentialTest, listSearchMethods } from '../shared/node-common';
+import { searchMailboxes } from '../shared/mailbox';
 import { searchCalendars } from './owner';
 import { properties } from './trigger/description';
 import { poll } from './trigger/eventChanges.operation';
@@ -32,7 +33,10 @@ export class Microsoft365CalendarTrigger implements INodeType {
 	};
 
 	methods = {
-		listSearch: listSearchMethods({ searchCalendars }, { searchCalendars: 'calendars' }),
+		listSearch: listSearchMethods(
+			{ searchCalendars, searchMailboxes },
+			{ searchCalendars: 'calendars', searchMailboxes: 'mailboxes' },
+		),
 		credentialTest,
 	};
 
