@@ -29,6 +29,7 @@ import { registerApplications } from './graph/applications';
 import { registerBatch } from './graph/batch';
 import { registerDirectory } from './graph/directory';
 import { MailService, registerMail } from './graph/mail';
+import { CalendarService, registerCalendar, registerCalendarAdmin } from './graph/calendar';
 import { SmtpEmulator } from './smtp';
 import { registerTeams, TeamsService } from './graph/teams';
 import { DrivesService, registerDrives } from './graph/drives';
@@ -86,6 +87,8 @@ export class Emulator {
 	readonly teams: TeamsService;
 	/** Exchange mailboxes (`mail.ts`); test accessors `messages`, `mailbox`, `seed`, `maxConcurrency`. */
 	readonly mail: MailService;
+	/** Exchange calendars (`graph/calendar.ts`); test API `createEvent`, `updateEvent`, `deleteEvent`, `cancelEvent`, `events`, `calendars`, `seedEvents`, `expireDeltaTokens`. */
+	readonly calendar: CalendarService;
 	/** The SMTP endpoint when started with `smtp` (received messages, auth attempts). */
 	smtp?: SmtpEmulator;
 	smtpPort = 0;
@@ -113,8 +116,10 @@ export class Emulator {
 		registerBatch(this.graph, this);
 		registerDirectory(this.graph, this);
 		this.mail = registerMail(this.graph, this);
+		this.calendar = registerCalendar(this.graph, this, this.mail);
 		this.teams = registerTeams(this.graph, this);
 		registerAdmin(this.admin, this);
+		registerCalendarAdmin(this.admin, this.calendar);
 		this.latencyModel = new LatencyModel(options.latencyModel);
 		registerLatencyModelAdmin(this.admin, this.latencyModel);
 		const ca = loadOrCreateCa(options.stateDir);

@@ -69,6 +69,8 @@ export interface StoredMessage {
 	/** PR_DELETE_AFTER_SUBMIT (extended property `Boolean 0x0E01`): no Sent Items copy. */
 	deleteAfterSubmit: boolean;
 	attachments: StoredAttachment[];
+	/** Meeting messages (graph/calendar.ts): `@odata.type` and the eventMessage properties. */
+	eventMessage?: Record<string, unknown>;
 }
 
 export interface MailFolder {

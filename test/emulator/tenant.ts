@@ -159,6 +159,36 @@ export interface DirectoryRoleFixture {
 	members?: string[];
 }
 
+/** A room mailbox's place properties (graph/places.ts; https://learn.microsoft.com/en-us/graph/api/resources/room). */
+export interface RoomFixture {
+	/** UPN of the room mailbox (a user with `mailbox: "room"`). */
+	mailbox: string;
+	/** The place's GUID (default: derived from the mailbox's object ID). */
+	id?: string;
+	capacity?: number;
+	building?: string;
+	floorNumber?: number;
+	floorLabel?: string;
+	audioDeviceName?: string;
+	videoDeviceName?: string;
+	displayDeviceName?: string;
+	isWheelChairAccessible?: boolean;
+	bookingType?: 'standard' | 'reserved';
+	tags?: string[];
+	nickname?: string;
+	/** Exchange's resource booking attendant (AutomateProcessing AutoAccept); default true. */
+	autoAccept?: boolean;
+}
+
+/** A room list (a distribution group of rooms; https://learn.microsoft.com/en-us/graph/api/resources/roomlist). */
+export interface RoomListFixture {
+	id?: string;
+	displayName: string;
+	emailAddress: string;
+	address?: Record<string, string>;
+	rooms: RoomFixture[];
+}
+
 export interface TenantFixture {
 	tenantId: string;
 	displayName: string;
@@ -175,6 +205,8 @@ export interface TenantFixture {
 	directoryRoles?: DirectoryRoleFixture[];
 	/** Teams with their channels (each channel's files folder lives in the team site's library). */
 	teams?: TeamFixture[];
+	/** Room lists and their rooms (served by graph/places.ts and the calendar's room booking). */
+	roomLists?: RoomListFixture[];
 }
 
 export interface EmulatorFixture {
@@ -207,6 +239,8 @@ export class Tenant {
 	readonly directoryRoles: DirectoryRoleFixture[];
 	/** Teams of the fixture (served by graph/teams.ts). */
 	readonly teams: TeamFixture[];
+	/** Room lists of the fixture (served by graph/places.ts). */
+	readonly roomLists: RoomListFixture[];
 	private readonly usersByKey = new Map<string, User>();
 	private readonly groupsById = new Map<string, Group>();
 	readonly createdDateTime = '2020-01-01T00:00:00Z';
@@ -218,6 +252,7 @@ export class Tenant {
 		this.sites = fixture.sites ?? [];
 		this.directoryRoles = fixture.directoryRoles ?? [];
 		this.teams = fixture.teams ?? [];
+		this.roomLists = fixture.roomLists ?? [];
 		for (const app of fixture.apps ?? []) this.addApp(app);
 		for (const user of fixture.users ?? []) this.addUser(user);
 		for (const user of fixture.users ?? []) {

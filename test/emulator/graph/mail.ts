@@ -179,6 +179,11 @@ export function messageJson(
 		flag: { flagStatus: m.flagStatus },
 	};
 	const out: Record<string, unknown> = { '@odata.etag': `W/"${m.changeKey}"` };
+	if (m.eventMessage) {
+		// A meeting message (graph/calendar.ts): eventMessageRequest/Response or eventMessage.
+		Object.assign(full, m.eventMessage);
+		if (!select) return { '@odata.type': m.eventMessage['@odata.type'], ...out, ...full };
+	}
 	if (!select) return { ...out, ...full };
 	out.id = m.id;
 	for (const name of select) {
