@@ -28,7 +28,7 @@
  * so that a change made between the two requests is reported by the old round (and, again, by the
  * new deltaLink next time, where the records drop it). Occurrences that only entered the window
  * because the days moved are recorded, not emitted, unless Graph created them after the previous
- * round (`createdDateTime` ≥ the server's Date of that round, less 1 s: then `created`);
+ * round (`createdDateTime` ≥ the server's Date header of that round: then `created`);
  * occurrences that left it are dropped without an item.
  *
  * Expired token (Graph answers 410 Gone or `syncStateNotFound`/`resyncRequired`, delta-query-overview):
@@ -262,7 +262,9 @@ export async function runRound(
 	const previousSync = Date.parse(state.syncedAt ?? '');
 	const createdSince = (event: IDataObject) => {
 		const created = Date.parse(String(event.createdDateTime ?? ''));
-		return !Number.isNaN(created) && !Number.isNaN(previousSync) && created >= previousSync - 1000;
+		// The Date header has whole seconds (rounded down): an event created in the same second
+		// before the round counts as created after it (emitted, never lost).
+		return !Number.isNaN(created) && !Number.isNaN(previousSync) && created >= previousSync;
 	};
 
 	// The new window first (see the module comment), then the old deltaLink.
