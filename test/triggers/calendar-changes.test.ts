@@ -19,6 +19,7 @@ import {
 	graphRequests,
 	keys,
 	poll,
+	stateOf,
 	type Auth,
 } from './calendar-helpers';
 
@@ -185,7 +186,7 @@ test('the window moves a day: a new delta for the new window; what only entered 
 	await nextSecond();
 	const base = await poll(alice, yesterday);
 	expect(base.output).toBeNull();
-	expect(Object.keys(stateOf(base.staticData).events)).toContain(String(leaving.id));
+	expect(Object.keys(stateOf(base.staticData)!.events)).toContain(String(leaving.id));
 
 	cal().updateEvent(ALICE, String(staying.id), { subject: 'staying (renamed)' });
 	const fresh = cal().createEvent(ALICE, eventOnDay('created in the new days', 30, 12));
@@ -200,7 +201,7 @@ test('the window moves a day: a new delta for the new window; what only entered 
 	expect(keys(moved.output).sort()).toEqual(
 		[`updated:${String(staying.id)}`, `created:${String(fresh.id)}`].sort(),
 	);
-	const state = stateOf(moved.staticData);
+	const state = stateOf(moved.staticData)!;
 	expect(Object.keys(state.events)).toContain(String(entering.id));
 	expect(Object.keys(state.events)).not.toContain(String(leaving.id));
 
@@ -215,12 +216,6 @@ async function nextSecond(): Promise<void> {
 	await new Promise((resolve) => setTimeout(resolve, 1001 - (Date.now() % 1000)));
 }
 
-function stateOf(staticData: IDataObject): { events: Record<string, string>; deltaLink: string } {
-	const node = Object.values(staticData).find(
-		(v) => v && typeof v === 'object' && 'calendarDelta' in (v as IDataObject),
-	) as IDataObject;
-	return node.calendarDelta as never;
-}
 
 test('an expired delta token: the window is synced again and only real differences are emitted', async () => {
 	const emu = emulator();
@@ -271,7 +266,7 @@ test('first round over a large window: pages streamed, the state holds one short
 	expect(base.output).toBeNull();
 	// 450 occurrences in pages of 100.
 	expect(graphRequests(emu, mark)).toEqual(Array(5).fill('GET /v1.0/me/calendarView/delta'));
-	const state = stateOf(base.staticData);
+	const state = stateOf(base.staticData)!;
 	const ids = Object.keys(state.events);
 	expect(ids.length).toBeGreaterThanOrEqual(count);
 	const size = JSON.stringify(base.staticData).length;

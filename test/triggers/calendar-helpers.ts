@@ -173,3 +173,13 @@ export function eventOnDay(
 	const dt = (d: Date) => ({ dateTime: d.toISOString().replace('Z', ''), timeZone: 'UTC' });
 	return { subject, start: dt(start), end: dt(end), ...extra };
 }
+
+/** The trigger's state in the workflow's static data (undefined before the first round). */
+export function stateOf(
+	staticData: IDataObject | undefined,
+): { events: Record<string, string>; deltaLink: string } | undefined {
+	const node = Object.values(staticData ?? {}).find(
+		(v) => v && typeof v === 'object' && 'calendarDelta' in (v as IDataObject),
+	) as IDataObject | undefined;
+	return node?.calendarDelta as never;
+}
