@@ -7,19 +7,23 @@
  * calendar owner is checked before any request.
  */
 import type { IDataObject } from 'n8n-workflow';
+import { runNode } from '../harness';
 import { useEmulator } from '../helpers/emulator';
 import {
 	ALICE,
 	appAuth,
 	BOB,
 	CALENDAR_APP,
+	credentialTypes,
 	delegatedAuth,
 	eventAt,
 	eventOnDay,
 	graphRequests,
 	keys,
+	nodeTypes,
 	poll,
 	stateOf,
+	TRIGGER,
 	type Auth,
 } from './calendar-helpers';
 
@@ -310,4 +314,46 @@ describe('credentials', () => {
 		]);
 		expect(keys(r.output)).toEqual([`created:${String(created.id)}`]);
 	});
+});
+
+test('"Fetch Test Event" (manual run): the most recently modified event of the window, nothing stored', async () => {
+	const emu = emulator();
+	const older = cal().createEvent(ALICE, eventOnDay('sample older', 4));
+	const latest = cal().createEvent(ALICE, eventOnDay('sample latest', 5));
+	cal().updateEvent(ALICE, String(older.id), { subject: 'sample older (renamed)' });
+	const mark = emu.mark();
+	const { output, error, staticData } = await runNode({
+		nodeTypes,
+		credentialTypes,
+		node: {
+			type: TRIGGER,
+			parameters: { authentication: 'delegated', ...params },
+			credentials: { microsoft365OAuth2Api: { id: 'me', name: 'Delegated' } },
+		},
+		credentialsData: { me: alice.data as never },
+	});
+	expect(error).toBeUndefined();
+	expect(output[0].map((i) => [i.json.changeType, i.json.id])).toEqual([
+		['updated', older.id],
+	]);
+	expect(graphRequests(emu, mark)).toEqual(['GET /v1.0/me/calendarView']);
+	expect(JSON.stringify(staticData ?? {})).not.toContain('calendarDelta');
+	expect(String(latest.id)).not.toBe(String(older.id));
+});
+
+test('Output Time Zone and Metadata Only shape the items', async () => {
+	const p = { ...params, options: { timeZone: 'Europe/Berlin', metadataOnly: true } };
+	const base = await poll(alice, p);
+	const created = cal().createEvent(
+		ALICE,
+		eventOnDay('private subject', 6, 10, { body: { contentType: 'text', content: 'secret body' } }),
+	);
+	const r = await poll(alice, p, base.staticData);
+	expect(keys(r.output)).toEqual([`created:${String(created.id)}`]);
+	const item = r.output![0][0].json;
+	expect(item.start).toMatchObject({ timeZone: 'Europe/Berlin' });
+	// 10:00 UTC is 11:00 in Berlin in winter, 12:00 in summer.
+	expect(String((item.start as IDataObject).dateTime)).toMatch(/T1[12]:00:00/);
+	expect(JSON.stringify(item)).not.toMatch(/private subject|secret body/);
+	expect(item).toMatchObject({ changeType: 'created', id: created.id, isCancelled: false });
 });
