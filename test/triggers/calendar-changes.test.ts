@@ -220,7 +220,6 @@ async function nextSecond(): Promise<void> {
 	await new Promise((resolve) => setTimeout(resolve, 1001 - (Date.now() % 1000)));
 }
 
-
 test('an expired delta token: the window is synced again and only real differences are emitted', async () => {
 	const emu = emulator();
 	const unchanged = cal().createEvent(ALICE, eventOnDay('unchanged', 1, 8));
@@ -333,9 +332,7 @@ test('"Fetch Test Event" (manual run): the most recently modified event of the w
 		credentialsData: { me: alice.data as never },
 	});
 	expect(error).toBeUndefined();
-	expect(output[0].map((i) => [i.json.changeType, i.json.id])).toEqual([
-		['updated', older.id],
-	]);
+	expect(output[0].map((i) => [i.json.changeType, i.json.id])).toEqual([['updated', older.id]]);
 	expect(graphRequests(emu, mark)).toEqual(['GET /v1.0/me/calendarView']);
 	expect(JSON.stringify(staticData ?? {})).not.toContain('calendarDelta');
 	expect(String(latest.id)).not.toBe(String(older.id));

@@ -63,7 +63,9 @@ const cal = () => emulator().calendar;
 function changes(upn: string, many = 0): string[] {
 	const i = ++n;
 	const created = cal().createEvent(upn, eventOnDay(`created ${i}`, 2, i % 24));
-	const existing = cal().events(upn).filter((e) => String(e.subject).startsWith('seed '));
+	const existing = cal()
+		.events(upn)
+		.filter((e) => String(e.subject).startsWith('seed '));
 	const toUpdate = existing[(2 * i) % existing.length];
 	const toDelete = existing[(2 * i + 1) % existing.length];
 	cal().updateEvent(upn, String(toUpdate.id), { subject: `seed updated ${i}` });

@@ -3,7 +3,12 @@
  * (delegated: Alice signed in with Calendars.Read; app-only: an app with Calendars.Read), one poll
  * as n8n's schedule runs it, events made through the emulator's test API, and the request log.
  */
-import type { IDataObject, INodeCredentials, INodeExecutionData, INodeParameters } from 'n8n-workflow';
+import type {
+	IDataObject,
+	INodeCredentials,
+	INodeExecutionData,
+	INodeParameters,
+} from 'n8n-workflow';
 import { Microsoft365AppApi } from '../../credentials/Microsoft365AppApi.credentials';
 import { Microsoft365OAuth2Api } from '../../credentials/Microsoft365OAuth2Api.credentials';
 import { Microsoft365CalendarTrigger } from '../../nodes/Microsoft365Calendar/Microsoft365CalendarTrigger.node';
@@ -151,7 +156,11 @@ export function graphRequests(emu: Emulator, mark: number): string[] {
 const HOUR = 3600_000;
 
 /** A Graph event body starting `hoursFromNow` from now (UTC), one hour long. */
-export function eventAt(subject: string, hoursFromNow: number, extra: IDataObject = {}): IDataObject {
+export function eventAt(
+	subject: string,
+	hoursFromNow: number,
+	extra: IDataObject = {},
+): IDataObject {
 	const start = new Date(Math.floor(Date.now() / HOUR) * HOUR + hoursFromNow * HOUR);
 	const end = new Date(start.getTime() + HOUR);
 	const dt = (d: Date) => ({ dateTime: d.toISOString().replace('Z', ''), timeZone: 'UTC' });

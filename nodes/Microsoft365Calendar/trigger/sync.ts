@@ -95,7 +95,9 @@ function withoutAnnotations(event: IDataObject): IDataObject {
 function versionOf(event: IDataObject): string {
 	const changeKey = event.changeKey;
 	return hash(
-		typeof changeKey === 'string' && changeKey ? changeKey : JSON.stringify(withoutAnnotations(event)),
+		typeof changeKey === 'string' && changeKey
+			? changeKey
+			: JSON.stringify(withoutAnnotations(event)),
 		8,
 	);
 }
@@ -172,12 +174,13 @@ async function readDelta(
 	let url: string | undefined = start;
 	let serverTime: string | undefined;
 	for (let first = true; url; first = false) {
-		const response: { body: IDataObject; headers: Headers } = await source.transport.send<IDataObject>({
-			effect: 'read',
-			url,
-			query: first ? query : undefined,
-			headers: preferHeader(source),
-		});
+		const response: { body: IDataObject; headers: Headers } =
+			await source.transport.send<IDataObject>({
+				effect: 'read',
+				url,
+				query: first ? query : undefined,
+				headers: preferHeader(source),
+			});
 		const date = Date.parse(response.headers.get('date') ?? '');
 		if (serverTime === undefined && !Number.isNaN(date)) serverTime = new Date(date).toISOString();
 		const page = response.body ?? {};
@@ -248,13 +251,20 @@ export async function runRound(
 	window: Window,
 	key: string,
 ): Promise<RoundResult> {
-	const stateFits = state.key === key && state.deltaLink !== undefined && state.events !== undefined;
+	const stateFits =
+		state.key === key && state.deltaLink !== undefined && state.events !== undefined;
 	if (!stateFits) {
 		const sync = await fullSync(source, window, undefined);
 		return {
 			changes: [],
 			mode: 'baseline',
-			state: { key, window, deltaLink: sync.deltaLink, syncedAt: sync.serverTime, events: sync.records },
+			state: {
+				key,
+				window,
+				deltaLink: sync.deltaLink,
+				syncedAt: sync.serverTime,
+				events: sync.records,
+			},
 		};
 	}
 	const known = state.events!;
@@ -324,7 +334,10 @@ export async function runRound(
 			if (changes.has(k) || incremental.has(k)) continue;
 			if (before === undefined) {
 				if (createdSince(event))
-					changes.set(k, { changeType: event.isCancelled === true ? 'cancelled' : 'created', event });
+					changes.set(k, {
+						changeType: event.isCancelled === true ? 'cancelled' : 'created',
+						event,
+					});
 			} else if (expired) {
 				changes.set(k, { changeType: classifyUpdate(before, event), event });
 			}
