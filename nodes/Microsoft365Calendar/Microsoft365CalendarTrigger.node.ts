@@ -22,7 +22,7 @@ export class Microsoft365CalendarTrigger implements INodeType {
 		// n8n's node creator lists a node and its trigger as one entry and shows the trigger's
 		// description there: a text for the pair, other than the action node's own.
 		description:
-			'Microsoft 365 (Outlook) calendars: start workflows when events or occurrences are created, updated, cancelled or deleted, and manage calendars and events through Microsoft Graph',
+			'Microsoft 365 (Outlook) calendars: start workflows when events or occurrences are created, updated, cancelled or deleted, and read and manage calendars and events through Microsoft Graph',
 		subtitle: '={{"Events: " + $parameter["events"].join(", ")}}',
 		defaults: { name: 'Microsoft 365 Calendar Trigger' },
 		polling: true,
