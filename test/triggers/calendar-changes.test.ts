@@ -354,3 +354,26 @@ test('Output Time Zone and Metadata Only shape the items', async () => {
 	expect(JSON.stringify(item)).not.toMatch(/private subject|secret body/);
 	expect(item).toMatchObject({ changeType: 'created', id: created.id, isCancelled: false });
 });
+
+test('an expired token and a moved window at once (n8n was down for a while): what left the window is not "deleted"', async () => {
+	// Output in UTC+14: the end of an event read as local time would look 14 hours later.
+	const zone = { options: { timeZone: 'Pacific/Kiritimati' } };
+	const before = { ...params, lookBackDays: 2, lookAheadDays: 29, ...zone };
+	const leaving = cal().createEvent(ALICE, eventOnDay('left yesterday evening', -2, 20));
+	const toDelete = cal().createEvent(ALICE, eventOnDay('deleted while down', 2, 9));
+	await nextSecond();
+	const base = await poll(alice, before);
+	expect(base.output).toBeNull();
+	expect(Object.keys(stateOf(base.staticData)!.events)).toContain(String(leaving.id));
+	cal().deleteEvent(ALICE, String(toDelete.id));
+	const created = cal().createEvent(ALICE, eventOnDay('created while down', 3, 9));
+	cal().expireDeltaTokens(ALICE);
+	const r = await poll(alice, { ...params, ...zone }, base.staticData);
+	expect(r.error).toBeUndefined();
+	expect(keys(r.output).sort()).toEqual(
+		[`created:${String(created.id)}`, `deleted:${String(toDelete.id)}`].sort(),
+	);
+	expect(Object.keys(stateOf(r.staticData)!.events)).not.toContain(String(leaving.id));
+	const again = await poll(alice, { ...params, ...zone }, r.staticData);
+	expect(again.output).toBeNull();
+});

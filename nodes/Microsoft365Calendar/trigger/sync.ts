@@ -9,7 +9,7 @@
  * which moves once a day. The state (workflow static data) keeps, per event occurrence of the
  * window, a short record under its ID: a hash of its `changeKey` ("Every time the event is
  * changed, ChangeKey changes as well", https://learn.microsoft.com/en-us/graph/api/resources/event),
- * whether it is cancelled, and the hour its end falls in. That is bounded by the window (the ID
+ * whether it is cancelled, and the hour (UTC) by which it has ended. That is bounded by the window (the ID
  * and about 20 bytes per occurrence) and is what tells created from updated from cancelled, and what drops a
  * change Graph reports twice. No event is kept between polls.
  *
@@ -102,15 +102,50 @@ function versionOf(event: IDataObject): string {
 	);
 }
 
+/** The offset (ms) of an IANA time zone at an instant, or undefined for a name Intl does not know. */
+function zoneOffset(instant: number, zone: string): number | undefined {
+	try {
+		const parts = new Intl.DateTimeFormat('en-US', {
+			timeZone: zone,
+			hourCycle: 'h23',
+			year: 'numeric',
+			month: 'numeric',
+			day: 'numeric',
+			hour: 'numeric',
+			minute: 'numeric',
+			second: 'numeric',
+		}).formatToParts(new Date(instant));
+		const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
+		const local = Date.UTC(
+			get('year'),
+			get('month') - 1,
+			get('day'),
+			get('hour'),
+			get('minute'),
+			get('second'),
+		);
+		return Number.isNaN(local) ? undefined : local - Math.floor(instant / 1000) * 1000;
+	} catch {
+		return undefined;
+	}
+}
+
 /**
- * The hour (since 1970, UTC) the occurrence ends in. `end.dateTime` is in the time zone of the
- * request's `Prefer: outlook.timezone` (UTC without it); it is read as UTC, which is off by the
- * zone's offset at most (≤ 14 h): `leftByTime` allows a day for that.
+ * The hour (since 1970, UTC) by which the occurrence has surely ended. `end` is a
+ * dateTimeTimeZone in the zone of the request's `Prefer: outlook.timezone` (UTC without it).
+ * An IANA zone (the workflow's, by default) or UTC is converted exactly; a Windows zone name
+ * (which Intl does not know) gives the latest instant it can be: local time + 12 h (UTC−12 is
+ * the westernmost offset).
  */
 function endHourOf(event: IDataObject): number | undefined {
 	const end = event.end as IDataObject | undefined;
-	const t = Date.parse(`${String(end?.dateTime ?? '').replace(/Z$/, '')}Z`);
-	return Number.isNaN(t) ? undefined : Math.floor(t / HOUR);
+	const naive = Date.parse(`${String(end?.dateTime ?? '').replace(/Z$/, '')}Z`);
+	if (Number.isNaN(naive)) return undefined;
+	const zone = String(end?.timeZone ?? 'UTC');
+	const first = zoneOffset(naive, zone);
+	const utc =
+		first === undefined ? naive + 12 * HOUR : naive - (zoneOffset(naive - first, zone) ?? first);
+	return Math.ceil(utc / HOUR);
 }
 
 /** `<version 8><c|-><end hour base36>` */
@@ -126,10 +161,10 @@ const endHourPart = (record: string) => {
 	return Number.isNaN(n) ? undefined : n;
 };
 
-/** Whether a recorded occurrence left the window because the days moved (ended before it, with a day's slack). */
+/** Whether a recorded occurrence left the window because the days moved (it ended before the window starts). */
 function leftByTime(record: string, window: Window): boolean {
 	const end = endHourPart(record);
-	return end !== undefined && end * HOUR < Date.parse(window.start) - 24 * HOUR;
+	return end !== undefined && end * HOUR <= Date.parse(window.start);
 }
 
 /** Whether Graph refused a delta token because its state is gone (delta-query-overview). */
