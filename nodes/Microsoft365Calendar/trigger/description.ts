@@ -5,8 +5,6 @@ import { calendarLocator, ownerProperties } from '../owner';
 
 export const DEFAULT_LOOK_BACK_DAYS = 1;
 export const DEFAULT_LOOK_AHEAD_DAYS = 30;
-/** Graph's calendarView spans at most this many days per request (assumed: not documented for delta). */
-export const MAX_WINDOW_DAYS = 1825;
 
 export const properties: INodeProperties[] = [
 	authenticationProperty(),

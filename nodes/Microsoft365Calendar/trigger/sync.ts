@@ -240,11 +240,15 @@ interface FullSync {
 	differing: Map<string, { event: IDataObject; known?: string }>;
 }
 
-/** A full sync of `window`: the records of all occurrences, and the events that differ from `known`. */
+/**
+ * A full sync of `window`: the records of all occurrences, and the events that differ from
+ * `known` (recorded ones with another changeKey, new ones `createdSince` the previous round).
+ */
 async function fullSync(
 	source: Source,
 	window: Window,
 	known: Record<string, string> | undefined,
+	createdSince: (event: IDataObject) => boolean = () => false,
 ): Promise<FullSync> {
 	const records: Record<string, string> = {};
 	const differing = new Map<string, { event: IDataObject; known?: string }>();
@@ -263,7 +267,13 @@ async function fullSync(
 			records[key] = record;
 			if (!known) return;
 			const before = known[key];
-			if (before === undefined || versionPart(before) !== versionPart(record))
+			// Kept: only what may be emitted (a new occurrence created since the previous round,
+			// a recorded one that changed), never the events that just entered the window.
+			if (
+				before === undefined
+					? createdSince(entry.event)
+					: versionPart(before) !== versionPart(record)
+			)
 				differing.set(key, { event: entry.event, known: before });
 			else differing.delete(key);
 		},
@@ -313,7 +323,7 @@ export async function runRound(
 	};
 
 	// The new window first (see the module comment), then the old deltaLink.
-	let sync = moved ? await fullSync(source, window, known) : undefined;
+	let sync = moved ? await fullSync(source, window, known, createdSince) : undefined;
 	const incremental = new Map<string, Entry>();
 	let expired = false;
 	let deltaLink: string | undefined;
@@ -332,7 +342,7 @@ export async function runRound(
 		if (!isExpiredToken(error)) throw error;
 		expired = true;
 		incremental.clear();
-		sync ??= await fullSync(source, window, known);
+		sync ??= await fullSync(source, window, known, createdSince);
 	}
 
 	const changes = new Map<string, Change>();
