@@ -12,13 +12,21 @@ import {
 	listSearchMethods,
 	operationSubtitle,
 } from '../shared/node-common';
+import { pseudonymKeyCredential } from '../shared/pseudonym';
 import { route, type OperationMap } from '../shared/router';
 import * as calendar from './actions/calendar';
+import * as event from './actions/event';
 import { CALENDAR_DESCRIPTION, properties } from './actions/node.description';
+import * as room from './actions/room';
+import * as schedule from './actions/schedule';
+import { searchRoomLists } from './methods/listSearch';
 import { searchCalendars } from './owner';
 
 const operations: OperationMap = {
 	calendar: calendar.operations,
+	event: event.operations,
+	room: room.operations,
+	schedule: schedule.operations,
 };
 
 export class Microsoft365Calendar implements INodeType {
@@ -34,14 +42,18 @@ export class Microsoft365Calendar implements INodeType {
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: credentialDescriptions,
+		credentials: [...credentialDescriptions, pseudonymKeyCredential],
 		properties,
 	};
 
 	methods = {
 		listSearch: listSearchMethods(
-			{ searchCalendars, searchMailboxes },
-			{ searchCalendars: 'calendars', searchMailboxes: 'mailboxes' },
+			{ searchCalendars, searchMailboxes, searchRoomLists },
+			{
+				searchCalendars: 'calendars',
+				searchMailboxes: 'mailboxes',
+				searchRoomLists: 'room lists',
+			},
 		),
 		credentialTest,
 	};

@@ -262,7 +262,7 @@ export async function resolveCalendarPath(
 		effect: 'read',
 		method: 'GET',
 		url: `${owner.path}/calendars`,
-		query: { $filter: `name eq ${odataString(value)}`, $select: 'id,name' },
+		query: { $filter: `name eq ${odataString(value)}` },
 		itemIndex: options.itemIndex,
 	});
 	const match = page.value.find((c) => String(c.name).toLowerCase() === value.toLowerCase());

@@ -5,25 +5,24 @@
  * across runs and across fields (a user's `id` equals the `memberId` that names them), so
  * analytics can join without seeing identities; another key gives unrelated pseudonyms.
  */
-import { createHmac } from 'node:crypto';
 import {
 	NodeOperationError,
 	type IDataObject,
 	type IExecuteFunctions,
 	type INode,
-	type INodeCredentialDescription,
 	type INodeProperties,
 	type IPollFunctions,
 } from 'n8n-workflow';
+import {
+	MIN_KEY_LENGTH,
+	PSEUDONYM_CREDENTIAL,
+	pseudonym,
+	pseudonymKeyCredential,
+	pseudonymKeyProperties,
+	readPseudonymKey,
+} from '../shared/pseudonym';
 
-export const PSEUDONYM_CREDENTIAL = 'microsoft365PseudonymKeyApi';
-
-/** The pseudonym key credential, asked for when the key comes from a credential. */
-export const pseudonymKeyCredential: INodeCredentialDescription = {
-	name: PSEUDONYM_CREDENTIAL,
-	required: true,
-	displayOptions: { show: { pseudonymise: [true], pseudonymKeySource: ['credential'] } },
-};
+export { MIN_KEY_LENGTH, PSEUDONYM_CREDENTIAL, pseudonymKeyCredential };
 
 export type PseudonymField = 'userPrincipalName' | 'mail' | 'displayName' | 'ids';
 
@@ -50,8 +49,6 @@ const COVERED: Record<PseudonymField, string[]> = {
 
 /** Values compared without regard to case (addresses, names of accounts, GUIDs). */
 const CASE_INSENSITIVE = new Set<PseudonymField>(['userPrincipalName', 'mail', 'ids']);
-
-export const MIN_KEY_LENGTH = 16;
 
 export const pseudonymProperties: INodeProperties[] = [
 	{
@@ -87,30 +84,7 @@ export const pseudonymProperties: INodeProperties[] = [
 		default: ['userPrincipalName', 'mail', 'displayName', 'ids'],
 		displayOptions: { show: { pseudonymise: [true] } },
 	},
-	{
-		displayName: 'Pseudonym Key From',
-		name: 'pseudonymKeySource',
-		type: 'options',
-		options: [
-			{
-				name: 'Credential',
-				value: 'credential',
-				description: 'A "Microsoft 365 Pseudonym Key" credential (kept encrypted by n8n)',
-			},
-			{ name: 'Field', value: 'field', description: 'The Pseudonym Key field below' },
-		],
-		default: 'credential',
-		displayOptions: { show: { pseudonymise: [true] } },
-	},
-	{
-		displayName: 'Pseudonym Key',
-		name: 'pseudonymKey',
-		type: 'string',
-		typeOptions: { password: true },
-		default: '',
-		description: `Secret key of the keyed hash, at least ${MIN_KEY_LENGTH} characters. The same key gives the same pseudonyms in every run; keep it secret, or pseudonyms can be reversed by hashing guessed identities.`,
-		displayOptions: { show: { pseudonymise: [true], pseudonymKeySource: ['field'] } },
-	},
+	...pseudonymKeyProperties,
 ];
 
 export interface Pseudonymiser {
@@ -132,27 +106,7 @@ export async function pseudonymiserFor(ctx: Context, itemIndex = 0): Promise<Pse
 	if (!(parameter(ctx, 'pseudonymise', itemIndex, false) as boolean)) return IDENTITY;
 	const node = ctx.getNode();
 	const fields = parameter(ctx, 'pseudonymFields', itemIndex, []) as PseudonymField[];
-	const source = parameter(ctx, 'pseudonymKeySource', itemIndex, 'credential') as string;
-	let key: string;
-	if (source === 'field') {
-		key = String(parameter(ctx, 'pseudonymKey', itemIndex, '') ?? '');
-	} else {
-		const credential = await ctx.getCredentials(PSEUDONYM_CREDENTIAL, itemIndex);
-		key = String(credential.secretKey ?? '');
-	}
-	if (key.length < MIN_KEY_LENGTH) {
-		const where =
-			source === 'field' ? 'the Pseudonym Key field' : 'the Microsoft 365 Pseudonym Key credential';
-		throw new NodeOperationError(
-			node,
-			`The pseudonym key is too short: ${where} needs at least ${MIN_KEY_LENGTH} characters`,
-			{
-				itemIndex,
-				description:
-					'Use a long random secret (for example 32 random characters). No request was made.',
-			},
-		);
-	}
+	const key = await readPseudonymKey(ctx, itemIndex);
 	if (fields.length === 0) {
 		throw new NodeOperationError(node, 'Pseudonymise Fields is empty', {
 			itemIndex,
@@ -171,10 +125,8 @@ export function makePseudonymiser(
 	const covered = new Map<string, PseudonymField>();
 	for (const field of fields)
 		for (const name of COVERED[field]) covered.set(name.toLowerCase(), field);
-	const hash = (value: string, field: PseudonymField) => {
-		const normalised = CASE_INSENSITIVE.has(field) ? value.trim().toLowerCase() : value.trim();
-		return createHmac('sha256', key).update(normalised).digest('base64url');
-	};
+	const hash = (value: string, field: PseudonymField) =>
+		pseudonym(key, value, CASE_INSENSITIVE.has(field));
 	const walk = (value: unknown, field: PseudonymField | undefined): unknown => {
 		if (Array.isArray(value)) return value.map((v) => walk(v, field));
 		if (value !== null && typeof value === 'object') {

@@ -114,6 +114,8 @@ export class CalendarMailbox {
 	private seq = 0;
 	/** Bumped by `expireDeltaTokens`: older tokens answer 410. */
 	tokenEpoch = 0;
+	/** The mailbox's time zone (working hours; mailboxSettings.timeZone), default UTC (assumed). */
+	timeZone = 'UTC';
 
 	constructor(readonly user: User) {
 		this.defaultCalendar = this.addCalendar('Calendar', true);

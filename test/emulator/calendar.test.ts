@@ -175,3 +175,410 @@ describe('recurrence in calendarView', () => {
 		expect(list.body.value[0].recurrence.pattern.type).toBe('weekly');
 	});
 });
+
+describe('recurrence patterns and ranges', () => {
+	const dates = (user: string, subject: string, from: string, to: string) =>
+		emulator()
+			.calendar.view(user, from, to)
+			.filter((e) => e.subject === subject)
+			.map((e) => (e.start as { dateTime: string }).dateTime.slice(0, 10));
+	const series = (subject: string, start: string, pattern: object, range: object) =>
+		emulator().calendar.createEvent(ALICE, {
+			subject,
+			start: { dateTime: `${start}T12:00:00`, timeZone: 'UTC' },
+			end: { dateTime: `${start}T13:00:00`, timeZone: 'UTC' },
+			recurrence: { pattern, range: { startDate: start, ...range } },
+		});
+
+	test('daily with an interval and an end date', () => {
+		series(
+			'daily',
+			'2027-01-01',
+			{ type: 'daily', interval: 2 },
+			{ type: 'endDate', endDate: '2027-01-07' },
+		);
+		expect(dates(ALICE, 'daily', '2026-12-01T00:00:00Z', '2027-02-01T00:00:00Z')).toEqual([
+			'2027-01-01',
+			'2027-01-03',
+			'2027-01-05',
+			'2027-01-07',
+		]);
+	});
+
+	test('weekly every other week on two days, numbered (firstDayOfWeek decides the week)', () => {
+		series(
+			'biweekly',
+			'2027-01-04',
+			{ type: 'weekly', interval: 2, daysOfWeek: ['monday', 'thursday'], firstDayOfWeek: 'sunday' },
+			{ type: 'numbered', numberOfOccurrences: 5 },
+		);
+		expect(dates(ALICE, 'biweekly', '2027-01-01T00:00:00Z', '2027-03-01T00:00:00Z')).toEqual([
+			'2027-01-04',
+			'2027-01-07',
+			'2027-01-18',
+			'2027-01-21',
+			'2027-02-01',
+		]);
+	});
+
+	test('absoluteMonthly on day 31 falls on the last day of shorter months; relativeMonthly last Friday', () => {
+		series(
+			'monthly31',
+			'2027-01-31',
+			{ type: 'absoluteMonthly', interval: 1, dayOfMonth: 31 },
+			{ type: 'numbered', numberOfOccurrences: 3 },
+		);
+		expect(dates(ALICE, 'monthly31', '2027-01-01T00:00:00Z', '2027-06-01T00:00:00Z')).toEqual([
+			'2027-01-31',
+			'2027-02-28',
+			'2027-03-31',
+		]);
+		series(
+			'lastFriday',
+			'2027-01-01',
+			{ type: 'relativeMonthly', interval: 1, daysOfWeek: ['friday'], index: 'last' },
+			{ type: 'noEnd' },
+		);
+		expect(dates(ALICE, 'lastFriday', '2027-01-01T00:00:00Z', '2027-04-01T00:00:00Z')).toEqual([
+			'2027-01-29',
+			'2027-02-26',
+			'2027-03-26',
+		]);
+	});
+
+	test('absoluteYearly and relativeYearly', () => {
+		series(
+			'yearly',
+			'2027-03-15',
+			{ type: 'absoluteYearly', interval: 1, month: 3, dayOfMonth: 15 },
+			{ type: 'noEnd' },
+		);
+		expect(dates(ALICE, 'yearly', '2027-01-01T00:00:00Z', '2030-01-01T00:00:00Z')).toEqual([
+			'2027-03-15',
+			'2028-03-15',
+			'2029-03-15',
+		]);
+		series(
+			'firstMondaySeptember',
+			'2027-01-01',
+			{ type: 'relativeYearly', interval: 1, month: 9, daysOfWeek: ['monday'], index: 'first' },
+			{ type: 'endDate', endDate: '2028-12-31' },
+		);
+		expect(
+			dates(ALICE, 'firstMondaySeptember', '2027-01-01T00:00:00Z', '2030-01-01T00:00:00Z'),
+		).toEqual(['2027-09-06', '2028-09-04']);
+	});
+
+	test('a deleted occurrence disappears; a changed one becomes an exception; instances lists both', async () => {
+		const emu = emulator();
+		const token = app();
+		const master = series(
+			'standup',
+			'2027-05-03',
+			{ type: 'daily', interval: 1 },
+			{ type: 'numbered', numberOfOccurrences: 4 },
+		);
+		const window = view(
+			ALICE,
+			'2027-05-01T00:00:00Z',
+			'2027-05-10T00:00:00Z',
+			"&$filter=subject eq 'standup'",
+		);
+		const all = await graph(emu, 'GET', window, token);
+		expect(all.body.value).toHaveLength(4);
+		const [, second, third] = all.body.value;
+		expect(second.seriesMasterId).toBe(master.id);
+		expect((await graph(emu, 'DELETE', `/users/${ALICE}/events/${second.id}`, token)).status).toBe(
+			204,
+		);
+		const moved = await graph(emu, 'PATCH', `/users/${ALICE}/events/${third.id}`, token, {
+			start: { dateTime: '2027-05-05T15:00:00', timeZone: 'UTC' },
+			end: { dateTime: '2027-05-05T16:00:00', timeZone: 'UTC' },
+		});
+		expect(moved.status).toBe(200);
+		expect(moved.body.type).toBe('exception');
+		const instances = await graph(
+			emu,
+			'GET',
+			`/users/${ALICE}/events/${master.id}/instances?startDateTime=2027-05-01T00:00:00Z&endDateTime=2027-05-10T00:00:00Z`,
+			token,
+		);
+		expect(instances.body.value.map((e: any) => [e.type, e.start.dateTime.slice(0, 13)])).toEqual([
+			['occurrence', '2027-05-03T12'],
+			['exception', '2027-05-05T15'],
+			['occurrence', '2027-05-06T12'],
+		]);
+		const got = await graph(emu, 'GET', `/users/${ALICE}/events/${master.id}`, token);
+		expect(got.body.cancelledOccurrences).toHaveLength(1);
+	});
+
+	test('calendarView pages by 10, by Prefer: odata.maxpagesize and by $top', async () => {
+		const emu = emulator();
+		const token = app();
+		series(
+			'paged',
+			'2027-08-01',
+			{ type: 'daily', interval: 1 },
+			{ type: 'numbered', numberOfOccurrences: 25 },
+		);
+		const url = view(
+			ALICE,
+			'2027-08-01T00:00:00Z',
+			'2027-09-01T00:00:00Z',
+			"&$filter=subject eq 'paged'",
+		);
+		const first = await graph(emu, 'GET', url, token);
+		expect(first.body.value).toHaveLength(10);
+		let next = first.body['@odata.nextLink'];
+		let total = first.body.value.length;
+		while (next) {
+			const page = await graph(emu, 'GET', next, token);
+			total += page.body.value.length;
+			next = page.body['@odata.nextLink'];
+		}
+		expect(total).toBe(25);
+		const big = await graph(emu, 'GET', url, token, undefined, { Prefer: 'odata.maxpagesize=20' });
+		expect(big.body.value).toHaveLength(20);
+		expect(big.headers.get('preference-applied')).toContain('odata.maxpagesize=20');
+		const top = await graph(emu, 'GET', `${url}&$top=5`, token);
+		expect(top.body.value).toHaveLength(5);
+	});
+});
+
+describe('the meeting flow', () => {
+	const DANA = 'dana.oneil@contoso.onmicrosoft.com';
+	const ROOM1 = 'room-1@contoso.onmicrosoft.com';
+	const BOARDROOM = 'boardroom@contoso.onmicrosoft.com';
+	const mailToken = () => mintToken(emulator(), { roles: ['Mail.Read'] });
+	const meeting = (subject: string, attendees: Array<[string, string]>, hour = 9) => ({
+		subject,
+		start: { dateTime: `2027-10-04T${String(hour).padStart(2, '0')}:00:00`, timeZone: 'UTC' },
+		end: { dateTime: `2027-10-04T${String(hour + 1).padStart(2, '0')}:00:00`, timeZone: 'UTC' },
+		attendees: attendees.map(([address, type]) => ({ type, emailAddress: { address } })),
+	});
+
+	test('requests reach attendees, rooms accept or decline, responses reach the organizer', async () => {
+		const emu = emulator();
+		const token = app();
+		const created = await graph(
+			emu,
+			'POST',
+			`/users/${DANA}/events`,
+			token,
+			meeting('Design review', [
+				[BOB, 'required'],
+				[ROOM1, 'resource'],
+				['partner@fabrikam.com', 'optional'],
+			]),
+		);
+		expect(created.status).toBe(201);
+		// Bob: a meeting request in the Inbox, a copy in the calendar awaiting his answer
+		const inbox = await graph(
+			emu,
+			'GET',
+			`/users/${BOB}/messages?$filter=subject eq 'Design review'`,
+			mailToken(),
+		);
+		expect(inbox.body.value).toHaveLength(1);
+		expect(inbox.body.value[0]['@odata.type']).toBe('#microsoft.graph.eventMessageRequest');
+		expect(inbox.body.value[0].meetingMessageType).toBe('meetingRequest');
+		const copy = emu.calendar.events(BOB).find((e) => e.subject === 'Design review')!;
+		expect(copy.responseStatus).toMatchObject({ response: 'none' });
+		expect(copy.isOrganizer).toBe(false);
+		// the room booked itself and answered
+		expect(emu.calendar.events(ROOM1).some((e) => e.subject === 'Design review')).toBe(true);
+		let organizer = emu.calendar.events(DANA).find((e) => e.id === created.body.id)!;
+		const status = (address: string) =>
+			(organizer.attendees as any[]).find((a) => a.emailAddress.address === address).status
+				.response;
+		expect(status(ROOM1)).toBe('accepted');
+		expect(emu.mail.messages(DANA).map((m) => m.subject)).toContain('Accepted: Design review');
+		expect(emu.mail.store.outbound.some((o) => o.recipients.includes('partner@fabrikam.com'))).toBe(
+			true,
+		);
+
+		// Bob accepts: the organizer's attendee status and an eventMessageResponse
+		const accept = await graph(emu, 'POST', `/users/${BOB}/events/${copy.id}/accept`, token, {
+			comment: 'See you there',
+			sendResponse: true,
+		});
+		expect(accept.status).toBe(202);
+		organizer = emu.calendar.events(DANA).find((e) => e.id === created.body.id)!;
+		expect(status(BOB)).toBe('accepted');
+		const responses = await graph(
+			emu,
+			'GET',
+			`/users/${DANA}/messages?$filter=subject eq 'Accepted: Design review'`,
+			mailToken(),
+		);
+		const fromBob = responses.body.value.find((m: any) => m.from.emailAddress.address === BOB);
+		expect(fromBob['@odata.type']).toBe('#microsoft.graph.eventMessageResponse');
+		expect(fromBob.meetingMessageType).toBe('meetingAccepted');
+
+		// a second meeting at the same time: the room declines it
+		const clash = emu.calendar.createEvent(CAROL, meeting('Clash', [[ROOM1, 'resource']]));
+		const clashStatus = (
+			emu.calendar.events(CAROL).find((e) => e.id === clash.id)!.attendees as any[]
+		)[0].status.response;
+		expect(clashStatus).toBe('declined');
+		expect(emu.calendar.events(ROOM1).some((e) => e.subject === 'Clash')).toBe(false);
+		expect(emu.mail.messages(CAROL).map((m) => m.subject)).toContain('Declined: Clash');
+
+		// a room without auto-accept (the boardroom) gets the request and leaves it tentative
+		emu.calendar.createEvent(CAROL, meeting('Board', [[BOARDROOM, 'resource']], 14));
+		expect(emu.calendar.events(BOARDROOM).find((e) => e.subject === 'Board')!.showAs).toBe(
+			'tentative',
+		);
+		expect(emu.mail.messages(BOARDROOM).map((m) => m.subject)).toContain('Board');
+
+		// only the organizer cancels; attendees get meetingCancelled
+		const refused = await graph(emu, 'POST', `/users/${BOB}/events/${copy.id}/cancel`, token, {
+			comment: 'no',
+		});
+		expect(refused.status).toBe(400);
+		const cancel = await graph(
+			emu,
+			'POST',
+			`/users/${DANA}/events/${created.body.id}/cancel`,
+			token,
+			{
+				comment: 'Moved to next week',
+			},
+		);
+		expect(cancel.status).toBe(202);
+		const cancelled = emu.mail.messages(BOB).find((m) => m.subject === 'Canceled: Design review')!;
+		expect(cancelled.eventMessage?.meetingMessageType).toBe('meetingCancelled');
+		expect(emu.calendar.events(BOB).find((e) => e.id === copy.id)!.isCancelled).toBe(true);
+		expect(emu.calendar.events(ROOM1).some((e) => e.subject === 'Design review')).toBe(false);
+		expect(emu.calendar.events(DANA).some((e) => e.id === created.body.id)).toBe(false);
+	});
+
+	test('proposedNewTime needs sendResponse true and an organizer who allows proposals', async () => {
+		const emu = emulator();
+		const token = app();
+		const proposal = {
+			start: { dateTime: '2027-10-05T09:00:00', timeZone: 'UTC' },
+			end: { dateTime: '2027-10-05T10:00:00', timeZone: 'UTC' },
+		};
+		emu.calendar.createEvent(DANA, { ...meeting('Proposals', [[CAROL, 'required']], 11) });
+		const copy = emu.calendar.events(CAROL).find((e) => e.subject === 'Proposals')!;
+		const silent = await graph(
+			emu,
+			'POST',
+			`/users/${CAROL}/events/${copy.id}/tentativelyAccept`,
+			token,
+			{
+				sendResponse: false,
+				proposedNewTime: proposal,
+			},
+		);
+		expect(silent.status).toBe(400);
+		const ok = await graph(
+			emu,
+			'POST',
+			`/users/${CAROL}/events/${copy.id}/tentativelyAccept`,
+			token,
+			{
+				comment: 'Tuesday?',
+				sendResponse: true,
+				proposedNewTime: proposal,
+			},
+		);
+		expect(ok.status).toBe(202);
+		const organizer = emu.calendar.events(DANA).find((e) => e.subject === 'Proposals')!;
+		const carol = (organizer.attendees as any[]).find((a) => a.emailAddress.address === CAROL);
+		expect(carol.status.response).toBe('tentativelyAccepted');
+		expect(carol.proposedNewTime.start.dateTime).toBe('2027-10-05T09:00:00');
+
+		emu.calendar.createEvent(DANA, {
+			...meeting('Fixed', [[CAROL, 'required']], 13),
+			allowNewTimeProposals: false,
+		});
+		const fixed = emu.calendar.events(CAROL).find((e) => e.subject === 'Fixed')!;
+		const refused = await graph(emu, 'POST', `/users/${CAROL}/events/${fixed.id}/decline`, token, {
+			sendResponse: true,
+			proposedNewTime: proposal,
+		});
+		expect(refused.status).toBe(400);
+		const declined = await graph(emu, 'POST', `/users/${CAROL}/events/${fixed.id}/decline`, token, {
+			sendResponse: true,
+		});
+		expect(declined.status).toBe(202);
+		expect(emu.calendar.events(CAROL).some((e) => e.id === fixed.id)).toBe(false);
+	});
+});
+
+describe('calendarView delta', () => {
+	const ERIK = 'erik@contoso.onmicrosoft.com';
+	const base = `/users/${ERIK}/calendarView/delta?startDateTime=2028-01-01T00:00:00Z&endDateTime=2028-02-01T00:00:00Z`;
+
+	async function round(url: string, token: string) {
+		const items: any[] = [];
+		let next: string | undefined = url;
+		let delta: string | undefined;
+		let pages = 0;
+		while (next) {
+			const page = await graph(emulator(), 'GET', next, token, undefined, {
+				Prefer: 'odata.maxpagesize=2',
+			});
+			expect(page.status).toBe(200);
+			pages++;
+			items.push(...page.body.value);
+			next = page.body['@odata.nextLink'];
+			delta = page.body['@odata.deltaLink'];
+		}
+		return { items, delta: delta!, pages };
+	}
+
+	test('rounds report created, updated and deleted instances; expired tokens answer 410', async () => {
+		const emu = emulator();
+		const token = app();
+		const single = emu.calendar.createEvent(ERIK, {
+			subject: 'single',
+			start: { dateTime: '2028-01-10T09:00:00', timeZone: 'UTC' },
+			end: { dateTime: '2028-01-10T10:00:00', timeZone: 'UTC' },
+		});
+		const daily = emu.calendar.createEvent(ERIK, {
+			subject: 'daily',
+			start: { dateTime: '2028-01-11T09:00:00', timeZone: 'UTC' },
+			end: { dateTime: '2028-01-11T09:15:00', timeZone: 'UTC' },
+			recurrence: {
+				pattern: { type: 'daily', interval: 1 },
+				range: { type: 'numbered', startDate: '2028-01-11', numberOfOccurrences: 3 },
+			},
+		});
+		const first = await round(base, token);
+		expect(first.items).toHaveLength(4);
+		expect(first.pages).toBe(2);
+		expect(first.delta).toContain('$deltatoken=');
+
+		const quiet = await round(first.delta, token);
+		expect(quiet.items).toHaveLength(0);
+
+		const occurrences = first.items.filter((e) => e.subject === 'daily');
+		emu.calendar.updateEvent(ERIK, single.id as string, { subject: 'single (renamed)' });
+		emu.calendar.deleteEvent(ERIK, occurrences[1].id);
+		emu.calendar.createEvent(ERIK, {
+			subject: 'new',
+			start: { dateTime: '2028-01-20T09:00:00', timeZone: 'UTC' },
+			end: { dateTime: '2028-01-20T10:00:00', timeZone: 'UTC' },
+		});
+		const second = await round(quiet.delta, token);
+		expect(second.items.map((e) => e.subject ?? e['@removed']?.reason).sort()).toEqual(
+			['deleted', 'new', 'single (renamed)'].sort(),
+		);
+		expect(second.items.find((e) => e['@removed']).id).toBe(occurrences[1].id);
+
+		emu.calendar.deleteEvent(ERIK, daily.id as string);
+		const third = await round(second.delta, token);
+		expect(third.items.map((e) => e.id).sort()).toEqual(
+			[occurrences[0].id, occurrences[2].id].sort(),
+		);
+		expect(third.items.every((e) => e['@removed'].reason === 'deleted')).toBe(true);
+
+		emu.calendar.expireDeltaTokens(ERIK);
+		const expired = await graph(emu, 'GET', third.delta, token);
+		expect(expired.status).toBe(410);
+		expect(expired.body.error.code).toBe('syncStateNotFound');
+	});
+});

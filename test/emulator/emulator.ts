@@ -30,6 +30,8 @@ import { registerBatch } from './graph/batch';
 import { registerDirectory } from './graph/directory';
 import { MailService, registerMail } from './graph/mail';
 import { CalendarService, registerCalendar, registerCalendarAdmin } from './graph/calendar';
+import { registerScheduling } from './graph/scheduling';
+import { registerPlaces } from './graph/places';
 import { SmtpEmulator } from './smtp';
 import { registerTeams, TeamsService } from './graph/teams';
 import { DrivesService, registerDrives } from './graph/drives';
@@ -117,6 +119,8 @@ export class Emulator {
 		registerDirectory(this.graph, this);
 		this.mail = registerMail(this.graph, this);
 		this.calendar = registerCalendar(this.graph, this, this.mail);
+		registerScheduling(this.graph, this.calendar, this.mail);
+		registerPlaces(this.graph);
 		this.teams = registerTeams(this.graph, this);
 		registerAdmin(this.admin, this);
 		registerCalendarAdmin(this.admin, this.calendar);

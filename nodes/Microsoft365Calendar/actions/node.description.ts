@@ -2,6 +2,9 @@ import type { INodeProperties } from 'n8n-workflow';
 import { authenticationProperty } from '../../shared/node-common';
 import { ownerProperties } from '../owner';
 import * as calendar from './calendar';
+import * as event from './event';
+import * as room from './room';
+import * as schedule from './schedule';
 
 /**
  * The description of the Calendar node and of the Calendar Trigger: n8n's node creator merges a
@@ -19,11 +22,14 @@ export const properties: INodeProperties[] = [
 		type: 'options',
 		noDataExpression: true,
 		options: [{ name: 'Calendar', value: 'calendar' }],
-		default: 'calendar',
+		default: 'event',
 	},
 	// Whose calendar: events and calendars live in a mailbox; free/busy is read through one
 	// (getSchedule and findMeetingTimes are POSTs under a mailbox). Room lists and rooms are
 	// tenant-wide (/places) and need no owner.
 	...ownerProperties({ hide: { operation: ['getRoomLists', 'getRooms'] } }),
+	...event.description,
 	...calendar.description,
+	...schedule.description,
+	...room.description,
 ];

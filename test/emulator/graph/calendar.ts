@@ -170,7 +170,7 @@ export class CalendarService {
 	 * The mailbox a request names. A delegated call on another user's calendar needs a `.Shared`
 	 * scope (the emulator does not model folder sharing grants; assumed).
 	 */
-	target(ctx: GraphContext, write: boolean): Target {
+	target(ctx: GraphContext, write: boolean, freeBusy = false): Target {
 		const param = ctx.params.user;
 		if (param === undefined && ctx.auth.scheme === 'application')
 			throw badRequest(
@@ -179,7 +179,8 @@ export class CalendarService {
 			);
 		const key = param === undefined ? ctx.auth.userId! : safeDecode(param);
 		const box = this.boxOf(ctx.tenant, key);
-		if (ctx.auth.scheme === 'delegated' && ctx.auth.userId !== box.user.id) {
+		// Free/busy (getSchedule, findMeetingTimes) is visible across the organisation (assumed).
+		if (!freeBusy && ctx.auth.scheme === 'delegated' && ctx.auth.userId !== box.user.id) {
 			const shared = write
 				? ['Calendars.ReadWrite.Shared']
 				: ['Calendars.Read.Shared', 'Calendars.ReadWrite.Shared'];
@@ -248,6 +249,12 @@ export class CalendarService {
 
 	calendars(user: string): Array<Record<string, unknown>> {
 		return [...this.boxOf(this.home, user).calendars.values()].map((c) => calendarJson(c));
+	}
+
+	/** Sets a mailbox's time zone (working hours for getSchedule and findMeetingTimes). */
+	setMailboxTimeZone(user: string, zone: string): void {
+		resolveZone(zone);
+		this.boxOf(this.home, user).timeZone = zone;
 	}
 
 	/** Makes every delta token of a user (or of all users) answer 410 on its next use. */
