@@ -4,6 +4,7 @@
  * `Prefer: outlook.timezone`, permission refusals, the meeting flow (requests, responses, room
  * booking), and calendarView delta rounds.
  */
+import { request } from 'node:https';
 import { graph, mintToken, useEmulator } from '../helpers/emulator';
 
 const emulator = useEmulator({ accessTokenLifetime: 3600 });
@@ -13,6 +14,27 @@ const CAROL = 'carol@contoso.onmicrosoft.com';
 
 function app(roles = ['Calendars.Read', 'Calendars.ReadWrite']): string {
 	return mintToken(emulator(), { roles });
+}
+
+function rawGet(url: string, token: string): Promise<{ status: number; body: any }> {
+	return new Promise((resolve, reject) => {
+		const req = request(
+			url,
+			{ agent: false, ca: emulator().caPem, headers: { Authorization: `Bearer ${token}` } },
+			(res) => {
+				const chunks: Buffer[] = [];
+				res.on('data', (c: Buffer) => chunks.push(c));
+				res.on('end', () =>
+					resolve({
+						status: res.statusCode ?? 0,
+						body: JSON.parse(Buffer.concat(chunks).toString() || '{}'),
+					}),
+				);
+			},
+		);
+		req.on('error', reject);
+		req.end();
+	});
 }
 
 function view(user: string, from: string, to: string, extra = '') {
@@ -580,5 +602,81 @@ describe('calendarView delta', () => {
 		const expired = await graph(emu, 'GET', third.delta, token);
 		expect(expired.status).toBe(410);
 		expect(expired.body.error.code).toBe('syncStateNotFound');
+	});
+});
+
+describe('limits and the test API over HTTP', () => {
+	test("calendar routes share Outlook's 4 concurrent requests per app and mailbox", async () => {
+		const emu = emulator();
+		const token = app();
+		emu.mail.processingMs = 40;
+		const before = emu.mail.throttled;
+		try {
+			// One socket per request (fetch's pool would queue them behind a few connections).
+			const calls = await Promise.all(
+				Array.from({ length: 8 }, () =>
+					rawGet(`${emu.graphUrl}/users/${CAROL}/events?$top=1`, token),
+				),
+			);
+			const throttled = calls.filter((c) => c.status === 429);
+			expect(throttled.length).toBeGreaterThan(0);
+			expect(throttled[0].body.error.code).toBe('ApplicationThrottled');
+			expect(calls.filter((c) => c.status === 200).length).toBeGreaterThan(0);
+			expect(emu.mail.maxConcurrency(CAROL)).toBe(4);
+			expect(emu.mail.throttled - before).toBe(throttled.length);
+		} finally {
+			emu.mail.processingMs = 1;
+		}
+	});
+
+	test('/_emulator/calendar/events: create (with meeting requests), update, cancel, delete', async () => {
+		const emu = emulator();
+		const admin = (method: string, path: string, body?: unknown) =>
+			graph(emu, method, `${emu.url}/_emulator/calendar/events${path}`, undefined, body);
+		const created = await admin('POST', `?user=${ALICE}`, {
+			subject: 'From another process',
+			start: { dateTime: '2028-03-01T09:00:00', timeZone: 'UTC' },
+			end: { dateTime: '2028-03-01T10:00:00', timeZone: 'UTC' },
+			attendees: [{ type: 'required', emailAddress: { address: BOB } }],
+		});
+		expect(created.status).toBe(200);
+		expect(created.body.organizer.emailAddress.address).toBe(ALICE);
+		expect(emu.mail.messages(BOB).some((m) => m.subject === 'From another process')).toBe(true);
+		const id = encodeURIComponent(created.body.id);
+		const patched = await admin('PATCH', `/${id}?user=${ALICE}`, { subject: 'Renamed' });
+		expect(patched.body.subject).toBe('Renamed');
+		expect(emu.calendar.events(BOB).some((e) => e.subject === 'Renamed')).toBe(true);
+		expect((await admin('POST', `/${id}/cancel?user=${ALICE}`, { comment: 'off' })).status).toBe(
+			204,
+		);
+		expect(emu.mail.messages(BOB).some((m) => m.subject === 'Canceled: Renamed')).toBe(true);
+		expect((await admin('DELETE', `/${id}?user=${ALICE}`)).status).toBe(404);
+		const again = await admin('POST', `?user=${ALICE}`, {
+			subject: 'Short-lived',
+			start: { dateTime: '2028-03-02T09:00:00', timeZone: 'UTC' },
+			end: { dateTime: '2028-03-02T10:00:00', timeZone: 'UTC' },
+		});
+		expect(
+			(await admin('DELETE', `/${encodeURIComponent(again.body.id)}?user=${ALICE}`)).status,
+		).toBe(204);
+		expect(emu.calendar.events(ALICE).some((e) => e.id === again.body.id)).toBe(false);
+	});
+
+	test('seedEvents stores many events fast and sends no meeting requests', () => {
+		const emu = emulator();
+		const inbox = emu.mail.messages(BOB).length;
+		const started = Date.now();
+		const count = emu.calendar.seedEvents(
+			ALICE,
+			Array.from({ length: 2000 }, (_, i) => ({
+				subject: `Seeded ${i}`,
+				start: { dateTime: `2029-01-01T${String(i % 24).padStart(2, '0')}:00:00`, timeZone: 'UTC' },
+				end: { dateTime: `2029-01-01T${String(i % 24).padStart(2, '0')}:30:00`, timeZone: 'UTC' },
+				attendees: [{ type: 'required', emailAddress: { address: BOB } }],
+			})),
+		);
+		expect(count).toBe(2000);
+		expect(Date.now() - started).toBeLessThan(5000);
+		expect(emu.mail.messages(BOB)).toHaveLength(inbox);
 	});
 });
