@@ -7,6 +7,7 @@ import {
 } from 'n8n-workflow';
 import { credentialDescriptions, credentialTest, listSearchMethods } from '../shared/node-common';
 import { searchMailboxes } from '../shared/mailbox';
+import { pseudonymKeyCredential } from '../shared/pseudonym';
 import { searchCalendars } from './owner';
 import { properties } from './trigger/description';
 import { poll } from './trigger/eventChanges.operation';
@@ -28,7 +29,7 @@ export class Microsoft365CalendarTrigger implements INodeType {
 		polling: true,
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: credentialDescriptions,
+		credentials: [...credentialDescriptions, pseudonymKeyCredential],
 		properties,
 	};
 

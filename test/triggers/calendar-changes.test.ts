@@ -7,6 +7,7 @@
  * calendar owner is checked before any request.
  */
 import type { IDataObject } from 'n8n-workflow';
+import { pseudonym } from '../../nodes/shared/pseudonym';
 import { runNode } from '../harness';
 import { useEmulator } from '../helpers/emulator';
 import {
@@ -339,7 +340,7 @@ test('"Fetch Test Event" (manual run): the most recently modified event of the w
 });
 
 test('Output Time Zone and Metadata Only shape the items', async () => {
-	const p = { ...params, options: { timeZone: 'Europe/Berlin', metadataOnly: true } };
+	const p = { ...params, options: { outputTimeZone: 'Europe/Berlin', metadataOnly: true } };
 	const base = await poll(alice, p);
 	const created = cal().createEvent(
 		ALICE,
@@ -357,7 +358,7 @@ test('Output Time Zone and Metadata Only shape the items', async () => {
 
 test('an expired token and a moved window at once (n8n was down for a while): what left the window is not "deleted"', async () => {
 	// Output in UTC+14: the end of an event read as local time would look 14 hours later.
-	const zone = { options: { timeZone: 'Pacific/Kiritimati' } };
+	const zone = { options: { outputTimeZone: 'Pacific/Kiritimati' } };
 	const before = { ...params, lookBackDays: 2, lookAheadDays: 29, ...zone };
 	const leaving = cal().createEvent(ALICE, eventOnDay('left yesterday evening', -2, 20));
 	const toDelete = cal().createEvent(ALICE, eventOnDay('deleted while down', 2, 9));
@@ -376,4 +377,29 @@ test('an expired token and a moved window at once (n8n was down for a while): wh
 	expect(Object.keys(stateOf(r.staticData)!.events)).not.toContain(String(leaving.id));
 	const again = await poll(alice, { ...params, ...zone }, r.staticData);
 	expect(again.output).toBeNull();
+});
+
+test("Pseudonymise Addresses: the Entra ID node's pseudonyms; a short key is refused before any request", async () => {
+	const emu = emulator();
+	const key = 'calendar-trigger-test-key-0001';
+	const p = { ...params, pseudonymise: true, pseudonymKeySource: 'field', pseudonymKey: key };
+	const mark = emu.mark();
+	const short = await poll(alice, { ...p, pseudonymKey: 'short' });
+	expect(short.error?.message).toMatch(/Pseudonym Key/i);
+	expect(emu.since(mark)).toEqual([]);
+
+	const base = await poll(alice, p);
+	expect(base.error).toBeUndefined();
+	const meeting = cal().createEvent(
+		ALICE,
+		eventOnDay('with bob', 4, 15, {
+			attendees: [{ emailAddress: { address: BOB, name: 'Bob' }, type: 'required' }],
+		}),
+	);
+	const r = await poll(alice, p, base.staticData);
+	expect(keys(r.output)).toEqual([`created:${String(meeting.id)}`]);
+	const text = JSON.stringify(r.output![0][0].json);
+	expect(text).not.toMatch(/bob@|alice@/i);
+	const attendees = r.output![0][0].json.attendees as IDataObject[];
+	expect((attendees[0].emailAddress as IDataObject).address).toBe(pseudonym(key, BOB));
 });
