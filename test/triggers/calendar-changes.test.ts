@@ -403,3 +403,30 @@ test("Pseudonymise Addresses: the Entra ID node's pseudonyms; a short key is ref
 	const attendees = r.output![0][0].json.attendees as IDataObject[];
 	expect((attendees[0].emailAddress as IDataObject).address).toBe(pseudonym(key, BOB));
 });
+
+test('another calendar (by ID, or by name: one lookup per poll): only its events, on /calendars/{id}/calendarView/delta', async () => {
+	const emu = emulator();
+	const box = cal().boxOf(emu.directory.home, ALICE);
+	const team = box.addCalendar('Team Trips');
+	const byId = { ...params, calendar: { __rl: true, mode: 'id', value: team.id } };
+	const byName = { ...params, calendar: { __rl: true, mode: 'name', value: 'team trips' } };
+	const base = await poll(alice, byId);
+	expect(base.error).toBeUndefined();
+	const inTeam = cal().createEvent(ALICE, eventOnDay('trip', 5), team.id);
+	cal().createEvent(ALICE, eventOnDay('in the default calendar', 5));
+	const mark = emu.mark();
+	const r = await poll(alice, byId, base.staticData);
+	expect(graphRequests(emu, mark)).toEqual([
+		`GET /v1.0/me/calendars/${encodeURIComponent(team.id)}/calendarView/delta`,
+	]);
+	expect(keys(r.output)).toEqual([`created:${String(inTeam.id)}`]);
+	// By name: the same calendar, so the same state goes on.
+	cal().updateEvent(ALICE, String(inTeam.id), { subject: 'trip (booked)' });
+	const mark2 = emu.mark();
+	const named = await poll(alice, byName, r.staticData);
+	expect(graphRequests(emu, mark2)).toEqual([
+		'GET /v1.0/me/calendars',
+		`GET /v1.0/me/calendars/${encodeURIComponent(team.id)}/calendarView/delta`,
+	]);
+	expect(keys(named.output)).toEqual([`updated:${String(inTeam.id)}`]);
+});
