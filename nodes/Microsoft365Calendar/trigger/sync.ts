@@ -216,8 +216,10 @@ async function readDelta(
 				query: first ? query : undefined,
 				headers: preferHeader(source),
 			});
+		// The round's time from the server's clock (createdDateTime is compared with it). Without a
+		// Date header (assumed never: HTTP servers send one), this host's clock a minute early.
 		const date = Date.parse(response.headers.get('date') ?? '');
-		if (serverTime === undefined && !Number.isNaN(date)) serverTime = new Date(date).toISOString();
+		serverTime ??= new Date(Number.isNaN(date) ? Date.now() - 60_000 : date).toISOString();
 		const page = response.body ?? {};
 		for (const item of (page.value as IDataObject[] | undefined) ?? []) {
 			const id = String(item.id);
