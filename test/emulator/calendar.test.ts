@@ -370,7 +370,7 @@ describe('recurrence patterns and ranges', () => {
 describe('the meeting flow', () => {
 	const DANA = 'dana.oneil@contoso.onmicrosoft.com';
 	const ROOM1 = 'room-1@contoso.onmicrosoft.com';
-	const BOARDROOM = 'boardroom@contoso.onmicrosoft.com';
+	const BOARDROOM = 'room-5@contoso.onmicrosoft.com';
 	const mailToken = () => mintToken(emulator(), { roles: ['Mail.Read'] });
 	const meeting = (subject: string, attendees: Array<[string, string]>, hour = 9) => ({
 		subject,
