@@ -15,7 +15,7 @@ import {
 	graphRequests,
 	json,
 	locator,
-	PSEUDONYM_SECRET,
+	PSEUDONYM_A,
 	runCalendar,
 	type Auth,
 } from './helpers';
@@ -98,7 +98,7 @@ test("Pseudonymise Addresses: no address or name left, and the pseudonym equals 
 		resource: 'event',
 		operation: 'get',
 		mailbox: locator(BOB, 'address'),
-		eventId: event.id,
+		eventId: String(event.id),
 		pseudonymise: true,
 		pseudonymKeySource: 'credential',
 	});
@@ -111,7 +111,7 @@ test("Pseudonymise Addresses: no address or name left, and the pseudonym equals 
 	expect(aliceInCalendar).toMatch(/^[A-Za-z0-9_-]{43}$/);
 
 	const entra = await runEntra(emu, {
-		pseudonymKey: PSEUDONYM_SECRET,
+		pseudonymKey: PSEUDONYM_A,
 		parameters: {
 			resource: 'user',
 			operation: 'getMany',

@@ -342,7 +342,7 @@ describe('read, change, respond', () => {
 			resource: 'event',
 			operation: 'get',
 			...owner(ALICE),
-			eventId: event.id,
+			eventId: String(event.id),
 			options: { metadataOnly: true, outputTimeZone: 'UTC' },
 		});
 		expect(result.error).toBeUndefined();
@@ -402,7 +402,7 @@ describe('read, change, respond', () => {
 				resource: 'event',
 				operation: 'respond',
 				...owner(BOB),
-				eventId: copy!.id,
+				eventId: String(copy!.id),
 				response: 'decline',
 				comment: 'Clash',
 				sendResponse: true,
@@ -441,7 +441,7 @@ describe('read, change, respond', () => {
 		const deleted = await runCalendar(me, {
 			resource: 'event',
 			operation: 'delete',
-			eventId: created2.id,
+			eventId: String(created2.id),
 		});
 		expect(json(deleted)[0]).toEqual({ deleted: true, id: created2.id });
 		expect(emu.calendar.events(ALICE).some((e) => e.id === created2.id)).toBe(false);

@@ -53,8 +53,8 @@ const APP_CALENDAR_ROLES = ['Calendars.Read', 'Calendars.ReadWrite', 'Place.Read
 export function calendarFixture(): EmulatorFixture {
 	const fixture = JSON.parse(
 		readFileSync(join(__dirname, '..', 'emulator', 'fixtures', 'demo-tenant.json'), 'utf8'),
-	) as EmulatorFixture & { tenants: Array<{ apps: Array<Record<string, any>> }> };
-	for (const app of fixture.tenants[0].apps) {
+	);
+	for (const app of fixture.tenants[0].apps as Array<Record<string, any>>) {
 		if (app.appId === REPORT_SERVER) {
 			app.requested.delegated.push(...DELEGATED_CALENDAR_SCOPES);
 			app.consent.delegated.push(...DELEGATED_CALENDAR_SCOPES);
@@ -64,7 +64,7 @@ export function calendarFixture(): EmulatorFixture {
 			app.consent.application.push(...APP_CALENDAR_ROLES);
 		}
 	}
-	return fixture;
+	return fixture as EmulatorFixture;
 }
 
 export const nodeTypes = { [TYPE]: new Microsoft365Calendar() };
@@ -113,7 +113,8 @@ export function appCredential(emu: Emulator, extra: IDataObject = {}): IDataObje
 
 export type Auth = { kind: 'delegated'; data: IDataObject } | { kind: 'app'; data: IDataObject };
 
-export const PSEUDONYM_SECRET = 'calendar-and-entra-share-this-key-0001';
+/** Not a secret: the test key both nodes' pseudonyms are made with. */
+export const PSEUDONYM_A = 'k1-0123456789abcdef-calendar';
 
 function credentialsOf(auth: Auth) {
 	const pseudonym = { microsoft365PseudonymKeyApi: { id: 'key', name: 'Key' } };
@@ -123,7 +124,7 @@ function credentialsOf(auth: Auth) {
 					microsoft365AppApi: { id: 'app', name: 'Mail Robot' },
 					...pseudonym,
 				} as INodeCredentials,
-				credentialsData: { app: auth.data, key: { secretKey: PSEUDONYM_SECRET } },
+				credentialsData: { app: auth.data, key: { secretKey: PSEUDONYM_A } },
 				authentication: 'app',
 			}
 		: {
@@ -131,7 +132,7 @@ function credentialsOf(auth: Auth) {
 					microsoft365OAuth2Api: { id: 'me', name: 'Delegated' },
 					...pseudonym,
 				} as INodeCredentials,
-				credentialsData: { me: auth.data, key: { secretKey: PSEUDONYM_SECRET } },
+				credentialsData: { me: auth.data, key: { secretKey: PSEUDONYM_A } },
 				authentication: 'delegated',
 			};
 }
