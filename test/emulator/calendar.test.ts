@@ -609,7 +609,7 @@ describe('limits and the test API over HTTP', () => {
 	test("calendar routes share Outlook's 4 concurrent requests per app and mailbox", async () => {
 		const emu = emulator();
 		const token = app();
-		emu.mail.processingMs = 40;
+		emu.mail.processingMs = 500; // long enough for every TLS handshake to land while the first four wait
 		const before = emu.mail.throttled;
 		try {
 			// One socket per request (fetch's pool would queue them behind a few connections).
@@ -678,5 +678,150 @@ describe('limits and the test API over HTTP', () => {
 		expect(count).toBe(2000);
 		expect(Date.now() - started).toBeLessThan(5000);
 		expect(emu.mail.messages(BOB)).toHaveLength(inbox);
+	});
+});
+
+describe('calendars, delegated access, forward, all-day series', () => {
+	const GINA_FREE = 'servicedesk@contoso.onmicrosoft.com';
+
+	test('create a calendar (a duplicate name is refused), its events and view; the default calendar stays', async () => {
+		const emu = emulator();
+		const token = app();
+		const created = await graph(emu, 'POST', `/users/${GINA_FREE}/calendars`, token, {
+			name: 'Rota',
+		});
+		expect(created.status).toBe(201);
+		expect(created.body.isDefaultCalendar).toBe(false);
+		const dup = await graph(emu, 'POST', `/users/${GINA_FREE}/calendars`, token, { name: 'rota' });
+		expect(dup.status).toBe(409);
+		const id = created.body.id;
+		const event = await graph(emu, 'POST', `/users/${GINA_FREE}/calendars/${id}/events`, token, {
+			subject: 'On call',
+			start: { dateTime: '2028-05-01T08:00:00', timeZone: 'UTC' },
+			end: { dateTime: '2028-05-01T16:00:00', timeZone: 'UTC' },
+		});
+		expect(event.status).toBe(201);
+		const inRota = await graph(emu, 'GET', `/users/${GINA_FREE}/calendars/${id}/events`, token);
+		expect(inRota.body.value.map((e: any) => e.subject)).toEqual(['On call']);
+		const defaultView = await graph(
+			emu,
+			'GET',
+			`/users/${GINA_FREE}/calendar/calendarView?startDateTime=2028-05-01T00:00:00Z&endDateTime=2028-05-02T00:00:00Z`,
+			token,
+		);
+		expect(defaultView.body.value).toHaveLength(0);
+		const rotaView = await graph(
+			emu,
+			'GET',
+			`/users/${GINA_FREE}/calendars/${id}/calendarView?startDateTime=2028-05-01T00:00:00Z&endDateTime=2028-05-02T00:00:00Z`,
+			token,
+		);
+		expect(rotaView.body.value).toHaveLength(1);
+		const list = await graph(
+			emu,
+			'GET',
+			`/users/${GINA_FREE}/calendars?$filter=name eq 'Rota'`,
+			token,
+		);
+		expect(list.body.value).toHaveLength(1);
+		const def = await graph(emu, 'GET', `/users/${GINA_FREE}/calendar`, token);
+		expect(def.body.isDefaultCalendar).toBe(true);
+		expect(
+			(await graph(emu, 'DELETE', `/users/${GINA_FREE}/calendars/${def.body.id}`, token)).status,
+		).toBe(400);
+		expect((await graph(emu, 'DELETE', `/users/${GINA_FREE}/calendars/${id}`, token)).status).toBe(
+			204,
+		);
+		expect(emu.calendar.calendars(GINA_FREE)).toHaveLength(1);
+	});
+
+	test('delegated: /me works with Calendars.Read; another user needs a .Shared scope', async () => {
+		const emu = emulator();
+		emu.calendar.seedEvents(BOB, [
+			{
+				subject: 'Bob only',
+				start: { dateTime: '2028-06-01T09:00:00', timeZone: 'UTC' },
+				end: { dateTime: '2028-06-01T10:00:00', timeZone: 'UTC' },
+			},
+		]);
+		const bob = mintToken(emu, { user: BOB, scopes: ['Calendars.Read'] });
+		const mine = await graph(
+			emu,
+			'GET',
+			'/me/calendarView?startDateTime=2028-06-01T00:00:00Z&endDateTime=2028-06-02T00:00:00Z',
+			bob,
+		);
+		expect(mine.body.value.map((e: any) => e.subject)).toEqual(['Bob only']);
+		const alice = mintToken(emu, { user: ALICE, scopes: ['Calendars.Read'] });
+		const other = await graph(emu, 'GET', `/users/${BOB}/events`, alice);
+		expect(other.status).toBe(403);
+		const shared = mintToken(emu, {
+			user: ALICE,
+			scopes: ['Calendars.Read', 'Calendars.Read.Shared'],
+		});
+		expect((await graph(emu, 'GET', `/users/${BOB}/events`, shared)).status).toBe(200);
+		const appMe = await graph(emu, 'GET', '/me/events', app());
+		expect(appMe.status).toBe(400);
+	});
+
+	test('forward sends a meeting request and a copy; $orderby on events', async () => {
+		const emu = emulator();
+		const token = app();
+		const original = emu.calendar.createEvent(GINA_FREE, {
+			subject: 'Forwarded',
+			start: { dateTime: '2028-07-03T09:00:00', timeZone: 'UTC' },
+			end: { dateTime: '2028-07-03T10:00:00', timeZone: 'UTC' },
+		});
+		const fwd = await graph(
+			emu,
+			'POST',
+			`/users/${GINA_FREE}/events/${original.id}/forward`,
+			token,
+			{
+				toRecipients: [{ emailAddress: { address: CAROL } }],
+				comment: 'FYI',
+			},
+		);
+		expect(fwd.status).toBe(202);
+		const request = emu.mail.messages(CAROL).find((m) => m.subject === 'Forwarded')!;
+		expect(request.eventMessage?.meetingMessageType).toBe('meetingRequest');
+		expect(emu.calendar.events(CAROL).some((e) => e.subject === 'Forwarded')).toBe(true);
+		emu.calendar.createEvent(GINA_FREE, {
+			subject: 'Earlier',
+			start: { dateTime: '2028-07-01T09:00:00', timeZone: 'UTC' },
+			end: { dateTime: '2028-07-01T10:00:00', timeZone: 'UTC' },
+		});
+		const ordered = await graph(
+			emu,
+			'GET',
+			`/users/${GINA_FREE}/events?$orderby=start/dateTime desc&$select=subject`,
+			token,
+		);
+		const subjects = ordered.body.value.map((e: any) => e.subject);
+		expect(subjects.indexOf('Forwarded')).toBeLessThan(subjects.indexOf('Earlier'));
+	});
+
+	test('an all-day weekly series stays on local midnight across DST', () => {
+		const emu = emulator();
+		emu.calendar.createEvent(GINA_FREE, {
+			subject: 'Home office',
+			isAllDay: true,
+			start: { dateTime: '2028-03-20T00:00:00', timeZone: 'W. Europe Standard Time' },
+			end: { dateTime: '2028-03-21T00:00:00', timeZone: 'W. Europe Standard Time' },
+			recurrence: {
+				pattern: { type: 'weekly', interval: 1, daysOfWeek: ['monday'] },
+				range: { type: 'numbered', startDate: '2028-03-20', numberOfOccurrences: 3 },
+			},
+		});
+		const starts = emu.calendar
+			.view(GINA_FREE, '2028-03-01T00:00:00Z', '2028-05-01T00:00:00Z')
+			.filter((e) => e.subject === 'Home office')
+			.map((e) => [(e.start as any).dateTime.slice(0, 16), e.isAllDay]);
+		// Europe moves to summer time on 2028-03-26: midnight is 23:00Z, then 22:00Z
+		expect(starts).toEqual([
+			['2028-03-19T23:00', true],
+			['2028-03-26T22:00', true],
+			['2028-04-02T22:00', true],
+		]);
 	});
 });
