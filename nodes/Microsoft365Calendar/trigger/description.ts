@@ -1,0 +1,95 @@
+/** The Calendar trigger's parameters (the node file only assembles them). */
+import type { INodeProperties } from 'n8n-workflow';
+import { authenticationProperty } from '../../shared/node-common';
+import { calendarLocator, ownerProperties } from '../owner';
+
+export const DEFAULT_LOOK_BACK_DAYS = 1;
+export const DEFAULT_LOOK_AHEAD_DAYS = 30;
+/** Graph's calendarView spans at most this many days per request (assumed: not documented for delta). */
+export const MAX_WINDOW_DAYS = 1825;
+
+export const properties: INodeProperties[] = [
+	authenticationProperty(),
+	...ownerProperties(),
+	calendarLocator({
+		displayName: 'Calendar',
+		name: 'calendar',
+		description: "The calendar to watch; empty: the owner's default calendar",
+	}),
+	{
+		displayName: 'Events',
+		name: 'events',
+		type: 'multiOptions',
+		options: [
+			{
+				name: 'Created',
+				value: 'created',
+				description: 'An event or occurrence new in the window (changeType "created")',
+			},
+			{
+				name: 'Updated',
+				value: 'updated',
+				description:
+					'An event or occurrence that changed (a new changeKey), e.g. moved, renamed, a response (changeType "updated")',
+			},
+			{
+				name: 'Cancelled or Deleted',
+				value: 'cancelled',
+				description:
+					'A meeting cancelled by its organizer (isCancelled, changeType "cancelled") or an event or occurrence deleted or moved out of the window (changeType "deleted")',
+			},
+		],
+		default: ['created', 'updated', 'cancelled'],
+		required: true,
+	},
+	{
+		displayName: 'Look Back (Days)',
+		name: 'lookBackDays',
+		type: 'number',
+		typeOptions: { minValue: 0, maxValue: 365 },
+		default: DEFAULT_LOOK_BACK_DAYS,
+		description:
+			'Watch events that end up to this many days before today (UTC). Events are watched in a window of whole days that moves each day at midnight UTC.',
+	},
+	{
+		displayName: 'Look Ahead (Days)',
+		name: 'lookAheadDays',
+		type: 'number',
+		typeOptions: { minValue: 0, maxValue: 1460 },
+		default: DEFAULT_LOOK_AHEAD_DAYS,
+		description: 'Watch events that start up to this many days after today (UTC)',
+	},
+	{
+		displayName:
+			'The first poll records the events of the window and emits nothing; later polls emit each change once. Events that leave the window because the days move are not reported; events that enter it are reported only if created since the previous poll.',
+		name: 'notice',
+		type: 'notice',
+		default: '',
+	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options: [
+			{
+				displayName: 'Output Time Zone',
+				name: 'timeZone',
+				type: 'string',
+				default: '',
+				placeholder: 'Europe/Berlin',
+				description:
+					"The time zone of the events' start and end (Graph's Prefer: outlook.timezone): an IANA or Windows time zone name. Empty: the workflow's time zone.",
+			},
+			{
+				displayName: 'Metadata Only',
+				name: 'metadataOnly',
+				type: 'boolean',
+				default: false,
+				description:
+					'Whether to output only IDs, times, status and type of each event: no subject, body, location, organizer or attendees',
+			},
+		],
+	},
+];
