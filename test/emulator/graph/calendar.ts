@@ -1418,7 +1418,8 @@ export function registerCalendar(
 
 /**
  * The calendar test API over HTTP for other processes (`?user=UPN`): GET
- * /_emulator/calendar/events (`{ events }`, stored events as Graph JSON in UTC), POST
+ * /_emulator/calendar/events (`{ events }`, stored events as Graph JSON in UTC), GET
+ * /_emulator/calendar/view?from=&to= (`{ events }`, the calendar view's instances), POST
  * /_emulator/calendar/events (body = event, returns it), PATCH and DELETE
  * /_emulator/calendar/events/{id}, POST /_emulator/calendar/events/{id}/cancel.
  */
@@ -1442,6 +1443,11 @@ export function registerCalendarAdmin(router: Router, calendar: CalendarService)
 	router.add('GET', '/_emulator/calendar/events', (req) =>
 		run(req, (user) => ({
 			events: calendar.events(user, req.query.get('calendarId') ?? undefined),
+		})),
+	);
+	router.add('GET', '/_emulator/calendar/view', (req) =>
+		run(req, (user) => ({
+			events: calendar.view(user, req.query.get('from') ?? '', req.query.get('to') ?? ''),
 		})),
 	);
 	router.add('POST', '/_emulator/calendar/events', (req) =>
