@@ -7,6 +7,7 @@ import {
 } from 'n8n-workflow';
 import { credentialDescriptions, credentialTest, listSearchMethods } from '../shared/node-common';
 import { searchMailboxes } from '../shared/mailbox';
+import { pseudonymKeyCredential } from '../shared/pseudonym';
 import { searchCalendars } from './owner';
 import { properties } from './trigger/description';
 import { poll } from './trigger/eventChanges.operation';
@@ -22,13 +23,13 @@ export class Microsoft365CalendarTrigger implements INodeType {
 		// n8n's node creator lists a node and its trigger as one entry and shows the trigger's
 		// description there: a text for the pair, other than the action node's own.
 		description:
-			'Microsoft 365 (Outlook) calendars: start workflows when events or occurrences are created, updated, cancelled or deleted, and manage calendars and events through Microsoft Graph',
+			'Microsoft 365 (Outlook) calendars: start workflows when events or occurrences are created, updated, cancelled or deleted, and read and manage calendars and events through Microsoft Graph',
 		subtitle: '={{"Events: " + $parameter["events"].join(", ")}}',
 		defaults: { name: 'Microsoft 365 Calendar Trigger' },
 		polling: true,
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: credentialDescriptions,
+		credentials: [...credentialDescriptions, pseudonymKeyCredential],
 		properties,
 	};
 

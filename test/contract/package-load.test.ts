@@ -132,9 +132,10 @@ function operationPairs(nodeType: INodeType) {
 const RAW_CAMEL_CASE = /\b[a-z]+[A-Z]\w*/;
 
 describe('the package as n8n loads it', () => {
-	it('lists the seven nodes, each constructed from the class named like its file', () => {
+	it('lists the eight nodes, each constructed from the class named like its file', () => {
 		expect(loaded.map((l) => l.node.description.name).sort()).toEqual([
 			'microsoft365Calendar',
+			'microsoft365CalendarTrigger',
 			'microsoft365EntraId',
 			'microsoft365EntraIdTrigger',
 			'microsoft365Mail',

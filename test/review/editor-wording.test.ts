@@ -13,6 +13,8 @@ import { Microsoft365PseudonymKeyApi } from '../../credentials/Microsoft365Pseud
 import { Microsoft365TeamsWebhookApi } from '../../credentials/Microsoft365TeamsWebhookApi.credentials';
 import { Microsoft365EntraId } from '../../nodes/Microsoft365EntraId/Microsoft365EntraId.node';
 import { Microsoft365EntraIdTrigger } from '../../nodes/Microsoft365EntraId/Microsoft365EntraIdTrigger.node';
+import { Microsoft365Calendar } from '../../nodes/Microsoft365Calendar/Microsoft365Calendar.node';
+import { Microsoft365CalendarTrigger } from '../../nodes/Microsoft365Calendar/Microsoft365CalendarTrigger.node';
 import { Microsoft365Mail } from '../../nodes/Microsoft365Mail/Microsoft365Mail.node';
 import { Microsoft365MailTrigger } from '../../nodes/Microsoft365Mail/Microsoft365MailTrigger.node';
 import { inputError } from '../../nodes/Microsoft365Mail/errors';
@@ -29,6 +31,7 @@ const NODES = [
 	Microsoft365SharePoint,
 	Microsoft365EntraId,
 	Microsoft365EntraIdTrigger,
+	Microsoft365CalendarTrigger,
 ].map((N) => new N());
 
 const node = (parameters: INode['parameters'] = {}, type = 'n8n-nodes-m365.microsoft365Mail') =>
@@ -83,10 +86,13 @@ describe('credential names and dialog hints', () => {
 
 describe('node creator and parameter panel words', () => {
 	test("a trigger's description fits its merged node-creator entry (n8n shows the trigger's there): it names what both do, and differs from the action node's", () => {
-		const by = Object.fromEntries(NODES.map((n) => [n.description.name, n.description]));
+		const by = Object.fromEntries(
+			[...NODES, new Microsoft365Calendar()].map((n) => [n.description.name, n.description]),
+		);
 		for (const [action, trigger] of [
 			['microsoft365Mail', 'microsoft365MailTrigger'],
 			['microsoft365EntraId', 'microsoft365EntraIdTrigger'],
+			['microsoft365Calendar', 'microsoft365CalendarTrigger'],
 		]) {
 			expect(by[trigger].description).not.toBe(by[action].description);
 			for (const d of [by[trigger].description, by[action].description]) {

@@ -7,6 +7,7 @@
  * calendar owner is checked before any request.
  */
 import type { IDataObject } from 'n8n-workflow';
+import { pseudonym } from '../../nodes/shared/pseudonym';
 import { runNode } from '../harness';
 import { useEmulator } from '../helpers/emulator';
 import {
@@ -339,7 +340,7 @@ test('"Fetch Test Event" (manual run): the most recently modified event of the w
 });
 
 test('Output Time Zone and Metadata Only shape the items', async () => {
-	const p = { ...params, options: { timeZone: 'Europe/Berlin', metadataOnly: true } };
+	const p = { ...params, options: { outputTimeZone: 'Europe/Berlin', metadataOnly: true } };
 	const base = await poll(alice, p);
 	const created = cal().createEvent(
 		ALICE,
@@ -353,4 +354,79 @@ test('Output Time Zone and Metadata Only shape the items', async () => {
 	expect(String((item.start as IDataObject).dateTime)).toMatch(/T1[12]:00:00/);
 	expect(JSON.stringify(item)).not.toMatch(/private subject|secret body/);
 	expect(item).toMatchObject({ changeType: 'created', id: created.id, isCancelled: false });
+});
+
+test('an expired token and a moved window at once (n8n was down for a while): what left the window is not "deleted"', async () => {
+	// Output in UTC+14: the end of an event read as local time would look 14 hours later.
+	const zone = { options: { outputTimeZone: 'Pacific/Kiritimati' } };
+	const before = { ...params, lookBackDays: 2, lookAheadDays: 29, ...zone };
+	const leaving = cal().createEvent(ALICE, eventOnDay('left yesterday evening', -2, 20));
+	const toDelete = cal().createEvent(ALICE, eventOnDay('deleted while down', 2, 9));
+	await nextSecond();
+	const base = await poll(alice, before);
+	expect(base.output).toBeNull();
+	expect(Object.keys(stateOf(base.staticData)!.events)).toContain(String(leaving.id));
+	cal().deleteEvent(ALICE, String(toDelete.id));
+	const created = cal().createEvent(ALICE, eventOnDay('created while down', 3, 9));
+	cal().expireDeltaTokens(ALICE);
+	const r = await poll(alice, { ...params, ...zone }, base.staticData);
+	expect(r.error).toBeUndefined();
+	expect(keys(r.output).sort()).toEqual(
+		[`created:${String(created.id)}`, `deleted:${String(toDelete.id)}`].sort(),
+	);
+	expect(Object.keys(stateOf(r.staticData)!.events)).not.toContain(String(leaving.id));
+	const again = await poll(alice, { ...params, ...zone }, r.staticData);
+	expect(again.output).toBeNull();
+});
+
+test("Pseudonymise Addresses: the Entra ID node's pseudonyms; a short key is refused before any request", async () => {
+	const emu = emulator();
+	const pseudonymKey = ['calendar', 'trigger', 'test', 'value', '0001'].join('-');
+	const p = { ...params, pseudonymise: true, pseudonymKeySource: 'field', pseudonymKey };
+	const mark = emu.mark();
+	const short = await poll(alice, { ...p, pseudonymKey: 'short' });
+	expect(short.error?.message).toMatch(/Pseudonym Key/i);
+	expect(emu.since(mark)).toEqual([]);
+
+	const base = await poll(alice, p);
+	expect(base.error).toBeUndefined();
+	const meeting = cal().createEvent(
+		ALICE,
+		eventOnDay('with bob', 4, 15, {
+			attendees: [{ emailAddress: { address: BOB, name: 'Bob' }, type: 'required' }],
+		}),
+	);
+	const r = await poll(alice, p, base.staticData);
+	expect(keys(r.output)).toEqual([`created:${String(meeting.id)}`]);
+	const text = JSON.stringify(r.output![0][0].json);
+	expect(text).not.toMatch(/bob@|alice@/i);
+	const attendees = r.output![0][0].json.attendees as IDataObject[];
+	expect((attendees[0].emailAddress as IDataObject).address).toBe(pseudonym(pseudonymKey, BOB));
+});
+
+test('another calendar (by ID, or by name: one lookup per poll): only its events, on /calendars/{id}/calendarView/delta', async () => {
+	const emu = emulator();
+	const box = cal().boxOf(emu.directory.home, ALICE);
+	const team = box.addCalendar('Team Trips');
+	const byId = { ...params, calendar: { __rl: true, mode: 'id', value: team.id } };
+	const byName = { ...params, calendar: { __rl: true, mode: 'name', value: 'team trips' } };
+	const base = await poll(alice, byId);
+	expect(base.error).toBeUndefined();
+	const inTeam = cal().createEvent(ALICE, eventOnDay('trip', 5), team.id);
+	cal().createEvent(ALICE, eventOnDay('in the default calendar', 5));
+	const mark = emu.mark();
+	const r = await poll(alice, byId, base.staticData);
+	expect(graphRequests(emu, mark)).toEqual([
+		`GET /v1.0/me/calendars/${encodeURIComponent(team.id)}/calendarView/delta`,
+	]);
+	expect(keys(r.output)).toEqual([`created:${String(inTeam.id)}`]);
+	// By name: the same calendar, so the same state goes on.
+	cal().updateEvent(ALICE, String(inTeam.id), { subject: 'trip (booked)' });
+	const mark2 = emu.mark();
+	const named = await poll(alice, byName, r.staticData);
+	expect(graphRequests(emu, mark2)).toEqual([
+		'GET /v1.0/me/calendars',
+		`GET /v1.0/me/calendars/${encodeURIComponent(team.id)}/calendarView/delta`,
+	]);
+	expect(keys(named.output)).toEqual([`updated:${String(inTeam.id)}`]);
 });

@@ -1,12 +1,15 @@
 /** The Calendar trigger's parameters (the node file only assembles them). */
 import type { INodeProperties } from 'n8n-workflow';
 import { authenticationProperty } from '../../shared/node-common';
+import {
+	metadataOnlyOption,
+	outputTimeZoneOption,
+	pseudonymiseProperties,
+} from '../actions/event/fields';
 import { calendarLocator, ownerProperties } from '../owner';
 
 export const DEFAULT_LOOK_BACK_DAYS = 1;
 export const DEFAULT_LOOK_AHEAD_DAYS = 30;
-/** Graph's calendarView spans at most this many days per request (assumed: not documented for delta). */
-export const MAX_WINDOW_DAYS = 1825;
 
 export const properties: INodeProperties[] = [
 	authenticationProperty(),
@@ -72,24 +75,7 @@ export const properties: INodeProperties[] = [
 		type: 'collection',
 		placeholder: 'Add Option',
 		default: {},
-		options: [
-			{
-				displayName: 'Output Time Zone',
-				name: 'timeZone',
-				type: 'string',
-				default: '',
-				placeholder: 'Europe/Berlin',
-				description:
-					"The time zone of the events' start and end (Graph's Prefer: outlook.timezone): an IANA or Windows time zone name. Empty: the workflow's time zone.",
-			},
-			{
-				displayName: 'Metadata Only',
-				name: 'metadataOnly',
-				type: 'boolean',
-				default: false,
-				description:
-					'Whether to output only IDs, times, status and type of each event: no subject, body, location, organizer or attendees',
-			},
-		],
+		options: [outputTimeZoneOption, metadataOnlyOption],
 	},
+	...pseudonymiseProperties,
 ];

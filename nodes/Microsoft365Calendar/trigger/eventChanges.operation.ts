@@ -22,6 +22,8 @@
 import type { IDataObject, INodeExecutionData, IPollFunctions } from 'n8n-workflow';
 import { getTransport } from '../../shared/node-common';
 import { declareGraphCalls } from '../../shared/operations';
+import { readPseudonymKey } from '../../shared/pseudonym';
+import { shapeEvent, type EventOutput } from '../events';
 import { resolveCalendarPath, resolveOwner } from '../owner';
 import { DEFAULT_LOOK_AHEAD_DAYS, DEFAULT_LOOK_BACK_DAYS } from './description';
 import { runRound, type CalendarState, type Change, type Window } from './sync';
@@ -46,25 +48,6 @@ export const graphCalls = declareGraphCalls([
 
 const STATE_KEY = 'calendarDelta';
 const DAY = 24 * 3600_000;
-
-/** Properties kept with "Metadata Only". */
-const METADATA = [
-	'id',
-	'iCalUId',
-	'changeKey',
-	'type',
-	'seriesMasterId',
-	'start',
-	'end',
-	'originalStart',
-	'isAllDay',
-	'isCancelled',
-	'showAs',
-	'sensitivity',
-	'createdDateTime',
-	'lastModifiedDateTime',
-	'removedReason',
-];
 
 /** Whole UTC days: today - lookBack .. today + lookAhead + 1 (exclusive). */
 export function windowAt(now: number, lookBackDays: number, lookAheadDays: number): Window {
@@ -96,7 +79,14 @@ export async function poll(this: IPollFunctions): Promise<INodeExecutionData[][]
 		days(this, 'lookBackDays', DEFAULT_LOOK_BACK_DAYS, 365),
 		days(this, 'lookAheadDays', DEFAULT_LOOK_AHEAD_DAYS, 1460),
 	);
-	const timeZone = String(options.timeZone ?? '').trim() || this.getTimezone();
+	const timeZone = String(options.outputTimeZone ?? '').trim() || this.getTimezone();
+	// The key is checked before any request, like the owner.
+	const output: EventOutput = {
+		metadataOnly: options.metadataOnly === true,
+		pseudonymKey: this.getNodeParameter('pseudonymise', false)
+			? await readPseudonymKey(this)
+			: undefined,
+	};
 	const calendar = await resolveCalendarPath(
 		this,
 		transport,
@@ -105,12 +95,13 @@ export async function poll(this: IPollFunctions): Promise<INodeExecutionData[][]
 	);
 	// The default calendar's view is the owner's (`/me/calendarView`), another calendar's is its own.
 	const viewPath = calendar.id ? `${calendar.path}/calendarView` : `${owner.path}/calendarView`;
-	const shape = (json: IDataObject): INodeExecutionData => {
-		if (options.metadataOnly !== true) return { json };
-		const out: IDataObject = {};
-		for (const key of ['changeType', ...METADATA]) if (key in json) out[key] = json[key];
-		return { json: out };
-	};
+	const shape = (changeType: string, event: IDataObject): INodeExecutionData => ({
+		json: {
+			changeType,
+			...shapeEvent(event, output),
+			...(event.removedReason !== undefined ? { removedReason: event.removedReason } : {}),
+		},
+	});
 
 	if (this.getMode() === 'manual') {
 		const page = await transport.getPage<IDataObject>(viewPath, {
@@ -130,7 +121,7 @@ export async function poll(this: IPollFunctions): Promise<INodeExecutionData[][]
 				: event.createdDateTime === event.lastModifiedDateTime
 					? 'created'
 					: 'updated';
-		return [[shape({ changeType, ...event })]];
+		return [[shape(changeType, event)]];
 	}
 
 	const staticData = this.getWorkflowStaticData('node');
@@ -149,7 +140,7 @@ export async function poll(this: IPollFunctions): Promise<INodeExecutionData[][]
 		);
 	const items = round.changes
 		.filter((c) => wanted.includes(WANTED[c.changeType]))
-		.map((c) => shape({ changeType: c.changeType, ...c.event }));
+		.map((c) => shape(c.changeType, c.event));
 
 	// Commit: every item is built; no await from here to the return.
 	staticData[STATE_KEY] = round.state as IDataObject;

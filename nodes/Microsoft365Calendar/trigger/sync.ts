@@ -9,7 +9,7 @@
  * which moves once a day. The state (workflow static data) keeps, per event occurrence of the
  * window, a short record under its ID: a hash of its `changeKey` ("Every time the event is
  * changed, ChangeKey changes as well", https://learn.microsoft.com/en-us/graph/api/resources/event),
- * whether it is cancelled, and the hour its end falls in. That is bounded by the window (the ID
+ * whether it is cancelled, and the hour (UTC) by which it has ended. That is bounded by the window (the ID
  * and about 20 bytes per occurrence) and is what tells created from updated from cancelled, and what drops a
  * change Graph reports twice. No event is kept between polls.
  *
@@ -102,15 +102,50 @@ function versionOf(event: IDataObject): string {
 	);
 }
 
+/** The offset (ms) of an IANA time zone at an instant, or undefined for a name Intl does not know. */
+function zoneOffset(instant: number, zone: string): number | undefined {
+	try {
+		const parts = new Intl.DateTimeFormat('en-US', {
+			timeZone: zone,
+			hourCycle: 'h23',
+			year: 'numeric',
+			month: 'numeric',
+			day: 'numeric',
+			hour: 'numeric',
+			minute: 'numeric',
+			second: 'numeric',
+		}).formatToParts(new Date(instant));
+		const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
+		const local = Date.UTC(
+			get('year'),
+			get('month') - 1,
+			get('day'),
+			get('hour'),
+			get('minute'),
+			get('second'),
+		);
+		return Number.isNaN(local) ? undefined : local - Math.floor(instant / 1000) * 1000;
+	} catch {
+		return undefined;
+	}
+}
+
 /**
- * The hour (since 1970, UTC) the occurrence ends in. `end.dateTime` is in the time zone of the
- * request's `Prefer: outlook.timezone` (UTC without it); it is read as UTC, which is off by the
- * zone's offset at most (≤ 14 h): `leftByTime` allows a day for that.
+ * The hour (since 1970, UTC) by which the occurrence has surely ended. `end` is a
+ * dateTimeTimeZone in the zone of the request's `Prefer: outlook.timezone` (UTC without it).
+ * An IANA zone (the workflow's, by default) or UTC is converted exactly; a Windows zone name
+ * (which Intl does not know) gives the latest instant it can be: local time + 12 h (UTC−12 is
+ * the westernmost offset).
  */
 function endHourOf(event: IDataObject): number | undefined {
 	const end = event.end as IDataObject | undefined;
-	const t = Date.parse(`${String(end?.dateTime ?? '').replace(/Z$/, '')}Z`);
-	return Number.isNaN(t) ? undefined : Math.floor(t / HOUR);
+	const naive = Date.parse(`${String(end?.dateTime ?? '').replace(/Z$/, '')}Z`);
+	if (Number.isNaN(naive)) return undefined;
+	const zone = String(end?.timeZone ?? 'UTC');
+	const first = zoneOffset(naive, zone);
+	const utc =
+		first === undefined ? naive + 12 * HOUR : naive - (zoneOffset(naive - first, zone) ?? first);
+	return Math.ceil(utc / HOUR);
 }
 
 /** `<version 8><c|-><end hour base36>` */
@@ -126,10 +161,10 @@ const endHourPart = (record: string) => {
 	return Number.isNaN(n) ? undefined : n;
 };
 
-/** Whether a recorded occurrence left the window because the days moved (ended before it, with a day's slack). */
+/** Whether a recorded occurrence left the window because the days moved (it ended before the window starts). */
 function leftByTime(record: string, window: Window): boolean {
 	const end = endHourPart(record);
-	return end !== undefined && end * HOUR < Date.parse(window.start) - 24 * HOUR;
+	return end !== undefined && end * HOUR <= Date.parse(window.start);
 }
 
 /** Whether Graph refused a delta token because its state is gone (delta-query-overview). */
@@ -181,8 +216,10 @@ async function readDelta(
 				query: first ? query : undefined,
 				headers: preferHeader(source),
 			});
+		// The round's time from the server's clock (createdDateTime is compared with it). Without a
+		// Date header (assumed never: HTTP servers send one), this host's clock a minute early.
 		const date = Date.parse(response.headers.get('date') ?? '');
-		if (serverTime === undefined && !Number.isNaN(date)) serverTime = new Date(date).toISOString();
+		serverTime ??= new Date(Number.isNaN(date) ? Date.now() - 60_000 : date).toISOString();
 		const page = response.body ?? {};
 		for (const item of (page.value as IDataObject[] | undefined) ?? []) {
 			const id = String(item.id);
@@ -205,11 +242,15 @@ interface FullSync {
 	differing: Map<string, { event: IDataObject; known?: string }>;
 }
 
-/** A full sync of `window`: the records of all occurrences, and the events that differ from `known`. */
+/**
+ * A full sync of `window`: the records of all occurrences, and the events that differ from
+ * `known` (recorded ones with another changeKey, new ones `createdSince` the previous round).
+ */
 async function fullSync(
 	source: Source,
 	window: Window,
 	known: Record<string, string> | undefined,
+	createdSince: (event: IDataObject) => boolean = () => false,
 ): Promise<FullSync> {
 	const records: Record<string, string> = {};
 	const differing = new Map<string, { event: IDataObject; known?: string }>();
@@ -228,7 +269,13 @@ async function fullSync(
 			records[key] = record;
 			if (!known) return;
 			const before = known[key];
-			if (before === undefined || versionPart(before) !== versionPart(record))
+			// Kept: only what may be emitted (a new occurrence created since the previous round,
+			// a recorded one that changed), never the events that just entered the window.
+			if (
+				before === undefined
+					? createdSince(entry.event)
+					: versionPart(before) !== versionPart(record)
+			)
 				differing.set(key, { event: entry.event, known: before });
 			else differing.delete(key);
 		},
@@ -278,7 +325,7 @@ export async function runRound(
 	};
 
 	// The new window first (see the module comment), then the old deltaLink.
-	let sync = moved ? await fullSync(source, window, known) : undefined;
+	let sync = moved ? await fullSync(source, window, known, createdSince) : undefined;
 	const incremental = new Map<string, Entry>();
 	let expired = false;
 	let deltaLink: string | undefined;
@@ -297,7 +344,7 @@ export async function runRound(
 		if (!isExpiredToken(error)) throw error;
 		expired = true;
 		incremental.clear();
-		sync ??= await fullSync(source, window, known);
+		sync ??= await fullSync(source, window, known, createdSince);
 	}
 
 	const changes = new Map<string, Change>();
