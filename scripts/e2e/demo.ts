@@ -87,7 +87,7 @@ export const ROOM_BOOKING_MAILBOXES = [
 	'room-2@contoso.onmicrosoft.com',
 	'room-3@contoso.onmicrosoft.com',
 	'room-4@contoso.onmicrosoft.com',
-	'boardroom@contoso.onmicrosoft.com',
+	'room-5@contoso.onmicrosoft.com',
 	'servicedesk@contoso.onmicrosoft.com',
 ];
 

@@ -334,7 +334,7 @@ test('daily room board: every room with its free/busy for today, posted to Teams
 	const execution = await run('daily-room-board');
 	const [board] = nodeOutput(execution, 'Build Board');
 	expect(board.rooms.map((r: any) => r.name).sort()).toEqual([
-		'Boardroom Zurich',
+		'Room 5 Boardroom Zurich',
 		'Room 1 Zurich',
 		'Room 2 Zurich',
 		'Room 3 Basel',
@@ -352,7 +352,7 @@ test('daily room board: every room with its free/busy for today, posted to Teams
 	};
 	expect(line('Room 4 Basel')).toContain('busy 14:00-15:30');
 	expect(line('Room 2 Zurich')).toContain('busy 10:00-11:00'); // the demo data
-	for (const room of ['Room 1 Zurich', 'Room 3 Basel', 'Boardroom Zurich'])
+	for (const room of ['Room 1 Zurich', 'Room 3 Basel', 'Room 5 Boardroom Zurich'])
 		expect(line(room)).toContain('free all day');
 });
 
