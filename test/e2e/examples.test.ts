@@ -334,11 +334,11 @@ test('daily room board: every room with its free/busy for today, posted to Teams
 	const execution = await run('daily-room-board');
 	const [board] = nodeOutput(execution, 'Build Board');
 	expect(board.rooms.map((r: any) => r.name).sort()).toEqual([
-		'Room 5 Boardroom Zurich',
 		'Room 1 Zurich',
 		'Room 2 Zurich',
 		'Room 3 Basel',
 		'Room 4 Basel',
+		'Room 5 Boardroom Zurich',
 	]);
 	const posts = (await ctx.admin('GET', 'teams/messages?team=All%20Staff&channel=General'))
 		.messages as Array<{ json: any }>;
