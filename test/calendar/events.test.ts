@@ -584,3 +584,31 @@ describe('get many', () => {
 });
 
 const CAROL_BOX = 'carol@contoso.onmicrosoft.com';
+
+describe('delegated access to another mailbox', () => {
+	test('Calendar Owner "Another User or Room": /users/{upn}/... with the signed-in user', async () => {
+		const emu = emulator();
+		emu.calendar.createEvent(BOB, {
+			subject: 'Bob only',
+			start: { dateTime: '2026-01-07T10:00:00', timeZone: 'UTC' },
+			end: { dateTime: '2026-01-07T11:00:00', timeZone: 'UTC' },
+		});
+		const mark = emu.mark();
+		const result = await runCalendar(me, {
+			resource: 'event',
+			operation: 'getMany',
+			calendarOwner: 'other',
+			mailbox: locator(BOB, 'address'),
+			view: 'events',
+			returnAll: false,
+			limit: 500,
+		});
+		const requests = graphRequests(emu, mark);
+		expect(requests).toHaveLength(1);
+		expect(requests[0].url).toContain(`/v1.0/users/${encodeURIComponent(BOB)}/events`);
+		expect(requests[0].auth?.upn).toBe(ALICE);
+		// With Calendars.Read.Shared (and Bob's calendar shared with her), Alice reads it.
+		expect(result.error).toBeUndefined();
+		expect(json(result).map((e) => e.subject)).toContain('Bob only');
+	});
+});

@@ -45,9 +45,10 @@ export const DELEGATED_CALENDAR_SCOPES = [
 	'Calendars.Read.Shared',
 	'Place.Read.All',
 ];
-// Calendars.Read beside Calendars.ReadWrite: the emulator holds Microsoft's permissions catalogue
-// to the letter, and the catalogue lists Calendars.ReadWrite for GET /users/{id}/events/{id} and
-// POST .../forward only as writes (the API pages name Calendars.ReadWrite as a higher privilege).
+// Calendars.Read beside Calendars.ReadWrite: event-forward's page names Calendars.Read as its only
+// permission (no higher one), and the emulator holds the catalogue to the letter, which lists
+// Calendars.ReadWrite for GET /users/{id}/events/{id} only as a write (event-get's page names it
+// as a higher privilege for reading).
 const APP_CALENDAR_ROLES = ['Calendars.Read', 'Calendars.ReadWrite', 'Place.Read.All'];
 
 /** The demo tenant with the calendar permissions above consented. */
