@@ -26,8 +26,16 @@ export const DELEGATED_TYPE = 'microsoft365OAuth2Api';
  * (`"credentials": { "microsoft365AppApi": { "id": "m365-demo-app", ... } }`).
  */
 export const DEMO_CREDENTIALS = {
-	/** Room Booking app, client secret: Mail.Send, User.Read.All, Group.Read.All. */
+	/**
+	 * Room Booking app, client secret: Mail.Send, Mail.Read, Calendars.ReadWrite, Place.Read.All,
+	 * User.Read.All, Group.Read.All; no mailbox restriction.
+	 */
 	'm365-demo-app': { type: APP_TYPE, name: 'M365 demo: Room Booking app (secret)' },
+	/** Room Booking app, Mailbox Restriction: the room mailboxes and the service mailbox. */
+	'm365-demo-room-booking': {
+		type: APP_TYPE,
+		name: 'M365 demo: Room Booking app (rooms and service desk)',
+	},
 	/** Room Booking app, certificate. */
 	'm365-demo-app-certificate': {
 		type: APP_TYPE,
@@ -39,6 +47,11 @@ export const DEMO_CREDENTIALS = {
 	'm365-demo-analytics': {
 		type: APP_TYPE,
 		name: 'M365 demo: Analytics app (mailbox restriction)',
+	},
+	/** Workplace Analytics Connector for calendar analytics (Calendars.Read, User.Read.All). */
+	'm365-demo-calendar-analytics': {
+		type: APP_TYPE,
+		name: 'M365 demo: Analytics app (calendars)',
 	},
 	/** Report Server app, delegated as reports@ with trimmed scope groups. */
 	'm365-demo-delegated': { type: DELEGATED_TYPE, name: 'M365 demo: Report Server (delegated)' },
@@ -67,6 +80,16 @@ export function customCloud(emulatorUrl: string, smtpPort?: number): Record<stri
 		...(smtpPort ? { customSmtpHost: `127.0.0.1:${smtpPort}` } : {}),
 	};
 }
+
+/** The mailboxes the room-booking credential may act on: every room and the service mailbox. */
+export const ROOM_BOOKING_MAILBOXES = [
+	'room-1@contoso.onmicrosoft.com',
+	'room-2@contoso.onmicrosoft.com',
+	'room-3@contoso.onmicrosoft.com',
+	'room-4@contoso.onmicrosoft.com',
+	'room-5@contoso.onmicrosoft.com',
+	'servicedesk@contoso.onmicrosoft.com',
+];
 
 export function secretOf(appName: string, index = 0): string {
 	const secret = demoApp(appName).secrets?.[index];
@@ -104,6 +127,14 @@ export async function demoCredentialData(
 			authentication: 'clientSecret',
 			clientSecret: secretOf('Room Booking'),
 		},
+		'm365-demo-room-booking': {
+			...cloud,
+			tenantId: tenant.domains[0],
+			clientId: roomBooking.appId,
+			authentication: 'clientSecret',
+			clientSecret: secretOf('Room Booking'),
+			mailboxRestriction: ROOM_BOOKING_MAILBOXES.join(', '),
+		},
 		'm365-demo-app-certificate': {
 			...cloud,
 			tenantId: tenant.tenantId,
@@ -126,6 +157,13 @@ export async function demoCredentialData(
 			authentication: 'clientSecret',
 			clientSecret: analytics.secrets[0].value,
 			mailboxRestriction: 'alice@contoso.onmicrosoft.com, bob@contoso.onmicrosoft.com',
+		},
+		'm365-demo-calendar-analytics': {
+			...cloud,
+			tenantId: tenant.tenantId,
+			clientId: analytics.appId,
+			authentication: 'clientSecret',
+			clientSecret: analytics.secrets[0].value,
 		},
 		'm365-demo-delegated': {
 			...reportServer,
@@ -272,4 +310,142 @@ export async function importExamples(
 	}
 	if (Object.keys(out).length) log(`example workflows: ${Object.keys(out).join(', ')}`);
 	return out;
+}
+
+/** The examples' time zone (their workflow setting is Europe/Zurich), as Outlook names it. */
+export const DEMO_ZONE = 'W. Europe Standard Time';
+export const DEMO_ZONE_IANA = 'Europe/Zurich';
+
+/** A date (YYYY-MM-DD) in Zurich, `days` after today. */
+export function zurichDay(days = 0, now = new Date()): string {
+	const today = new Intl.DateTimeFormat('en-CA', { timeZone: DEMO_ZONE_IANA }).format(now);
+	const date = new Date(`${today}T00:00:00Z`);
+	date.setUTCDate(date.getUTCDate() + days);
+	return date.toISOString().slice(0, 10);
+}
+
+/** The subject the room-booking example reads: `Room request: 2026-12-08 14:00-15:00, 6 people`. */
+export function roomRequestSubject(day: string, from: string, to: string, people: number): string {
+	return `Room request: ${day} ${from}-${to}, ${people} people`;
+}
+
+type Admin = EmulatorProcess['admin'];
+
+const at = (day: string, time: string) => ({ dateTime: `${day}T${time}:00`, timeZone: DEMO_ZONE });
+const attendee = (address: string, type = 'required') => ({ emailAddress: { address }, type });
+
+/** Creates an event as `user` (meeting requests delivered, rooms auto-accept); returns its JSON. */
+export async function seedEvent(
+	admin: Admin,
+	user: string,
+	event: Record<string, unknown>,
+): Promise<Record<string, any>> {
+	return await admin('POST', `calendar/events?user=${encodeURIComponent(user)}`, event);
+}
+
+/** A booking request from `from` in the service mailbox (unread, newest); returns its ID. */
+export async function seedRoomRequest(
+	admin: Admin,
+	from: { address: string; name: string },
+	subject: string,
+): Promise<string> {
+	const mailbox = 'servicedesk@contoso.onmicrosoft.com';
+	await admin('POST', 'mail/seed', { user: mailbox, count: 1, from: from.address });
+	const { messages } = await admin<{ messages: Array<{ id: string; subject: string }> }>(
+		'GET',
+		`mail/messages?user=${encodeURIComponent(mailbox)}&folder=inbox`,
+	);
+	const seeded = messages.filter((m) => m.subject === 'Seeded message 1').pop();
+	if (!seeded) throw new Error('the seeded request mail is not in the service mailbox');
+	await admin('PATCH', `mail/messages/${encodeURIComponent(seeded.id)}?user=${mailbox}`, {
+		subject,
+		isRead: false,
+		from: { emailAddress: from },
+		body: { contentType: 'text', content: 'Could you book a room for us? Thanks.' },
+	});
+	return seeded.id;
+}
+
+/**
+ * What the calendar examples read, relative to today (Zurich): meetings in the users' calendars
+ * over the last four weeks (a weekly series and single meetings, one with a room), a busy room
+ * today (the daily room board), and a booking request in the service mailbox for a day when
+ * Room 1 is taken (room booking).
+ */
+export async function seedDemoData(admin: Admin, log: Log): Promise<void> {
+	const start = zurichDay(-35);
+	const weekday = new Date(`${start}T00:00:00Z`)
+		.toLocaleDateString('en-US', { weekday: 'long', timeZone: 'UTC' })
+		.toLowerCase();
+	await seedEvent(admin, 'alice@contoso.onmicrosoft.com', {
+		subject: 'Finance weekly',
+		start: at(start, '09:00'),
+		end: at(start, '09:30'),
+		attendees: [attendee('bob@contoso.onmicrosoft.com'), attendee('carol@contoso.onmicrosoft.com')],
+		recurrence: {
+			pattern: { type: 'weekly', interval: 1, daysOfWeek: [weekday], firstDayOfWeek: 'monday' },
+			range: { type: 'noEnd', startDate: start },
+		},
+	});
+	const single: Array<[string, string, number, string, string, string[]]> = [
+		[
+			'dana.oneil@contoso.onmicrosoft.com',
+			'Design review',
+			-10,
+			'14:00',
+			'15:00',
+			['admin@contoso.onmicrosoft.com', 'alice@contoso.onmicrosoft.com'],
+		],
+		[
+			'alice@contoso.onmicrosoft.com',
+			'Budget workshop',
+			-6,
+			'13:00',
+			'15:00',
+			['bob@contoso.onmicrosoft.com'],
+		],
+		[
+			'bob@contoso.onmicrosoft.com',
+			'Audit preparation',
+			-3,
+			'11:00',
+			'12:00',
+			['carol@contoso.onmicrosoft.com'],
+		],
+		['carol@contoso.onmicrosoft.com', 'Focus time', -2, '08:00', '10:00', []],
+	];
+	for (const [user, subject, days, from, to, invited] of single) {
+		const day = zurichDay(days);
+		await seedEvent(admin, user, {
+			subject,
+			start: at(day, from),
+			end: at(day, to),
+			attendees: [
+				...invited.map((a) => attendee(a)),
+				...(subject === 'Budget workshop'
+					? [attendee('room-1@contoso.onmicrosoft.com', 'resource')]
+					: []),
+			],
+		});
+	}
+	const today = zurichDay(0);
+	await seedEvent(admin, 'room-2@contoso.onmicrosoft.com', {
+		subject: 'Facilities check',
+		start: at(today, '10:00'),
+		end: at(today, '11:00'),
+	});
+	const requestDay = zurichDay(3);
+	await seedEvent(admin, 'room-1@contoso.onmicrosoft.com', {
+		subject: 'Reserved by facilities',
+		start: at(requestDay, '14:00'),
+		end: at(requestDay, '15:00'),
+	});
+	await seedRoomRequest(
+		admin,
+		{ address: 'bob@contoso.onmicrosoft.com', name: 'Bob Berger' },
+		roomRequestSubject(requestDay, '14:00', '15:00', 6),
+	);
+	log(
+		`demo data: meetings over the last four weeks, Room 2 busy today, a room request for ${requestDay} in servicedesk@`,
+	);
 }

@@ -6,7 +6,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createDemoCredentials, importExamples, type DemoCredentials } from './demo';
+import { createDemoCredentials, importExamples, seedDemoData, type DemoCredentials } from './demo';
 import {
 	buildPackage,
 	DEFAULT_OWNER,
@@ -197,6 +197,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
 		};
 		if (options.demo !== false && emulator) {
 			state.credentials = await createDemoCredentials(client, emulator, log);
+			await seedDemoData(emulator.admin, log);
 			// Custom endpoints reach the emulator on 127.0.0.1; so does SMTP (its certificate covers
 			// 127.0.0.1): the credentials' SMTP Endpoint is the emulator's SMTP port.
 			state.workflows = await importExamples(client, state.credentials, log);

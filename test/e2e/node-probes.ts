@@ -1,7 +1,7 @@
 /**
  * A read-only call of one of the package's nodes with an app credential (the demo tenant's Room
- * Booking app: Mail.Send, User.Read.All, Group.Read.All), for the credential tests: the first
- * node that n8n has loaded.
+ * Booking app: Mail.Send, Mail.Read, Calendars.ReadWrite, Place.Read.All, User.Read.All,
+ * Group.Read.All), for the credential tests: the first node that n8n has loaded.
  */
 import { PACKAGE_NAME } from '../../scripts/e2e/stack';
 

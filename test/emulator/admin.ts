@@ -188,13 +188,19 @@ export function registerAdmin(router: Router, emu: Emulator): void {
 			return { status: 404, body: { error: (error as Error).message } };
 		}
 	});
-	router.add('GET', '/_emulator/drives/item', (req) => {
+	// `&text=1`: a file's content as UTF-8 too (files up to 256 KiB), e.g. a CSV an example stored.
+	router.add('GET', '/_emulator/drives/item', async (req) => {
 		const drive = req.query.get('drive') ?? '';
 		const path = req.query.get('path') ?? '';
 		try {
 			const item = emu.drives.item(drive, path);
 			if (!item) return { status: 404, body: { error: `no item ${path} in ${drive}` } };
+			const text =
+				req.query.get('text') === '1' && item.file && item.file.size <= 256 * 1024
+					? (await emu.drives.store.read(drive, path)).toString('utf8')
+					: undefined;
 			return ok({
+				...(text === undefined ? {} : { text }),
 				id: item.id,
 				name: item.name,
 				folder: Boolean(item.children),

@@ -337,7 +337,14 @@ describe('msal-node ConfidentialClientApplication', () => {
 			appidacr: '1',
 			idtyp: 'app',
 		});
-		expect([...claims.roles].sort()).toEqual(['Group.Read.All', 'Mail.Send', 'User.Read.All']);
+		expect([...claims.roles].sort()).toEqual([
+			'Calendars.ReadWrite',
+			'Group.Read.All',
+			'Mail.Read',
+			'Mail.Send',
+			'Place.Read.All',
+			'User.Read.All',
+		]);
 		expect(emu.tokens.check(`Bearer ${result!.accessToken}`, 'graph').ok).toBe(true);
 		expect(emu.login.stats.grants.client_credentials).toBe(before + 1);
 		const users = await graph(emu, 'GET', '/users?$top=1', result!.accessToken);

@@ -28,7 +28,7 @@ export const APPS = {
 		clientId: 'd03e7662-c26d-5d18-9ebc-adaac07f27a6',
 		secret: 'ArW8~demo.Access-Review-Secret-Value_0006',
 	},
-	/** Mail.Send, User.Read.All, Group.Read.All. */
+	/** Mail.Send, Mail.Read, Calendars.ReadWrite, Place.Read.All, User.Read.All, Group.Read.All. */
 	roomBooking: {
 		clientId: '5221c67c-65b6-5cbe-8c29-76b9b3fac7b7',
 		secret: 'RbZ8~demo.Room-Booking-Secret-Value_0004',

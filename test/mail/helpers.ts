@@ -2,7 +2,8 @@
  * Running the Mail node and trigger through the harness against the emulator: delegated
  * credentials signed in through the emulator's authorize/token endpoints (Graph, or the Outlook
  * resource for SMTP), app-only credentials (Mail Robot: Mail.Send, Mail.ReadWrite and
- * SMTP.SendAsApp; Room Booking: Mail.Send only), and checks on what the emulator received.
+ * SMTP.SendAsApp; Room Booking: Mail.Send, Mail.Read, Calendars.ReadWrite, Place.Read.All), and
+ * checks on what the emulator received.
  */
 import type { IDataObject, INodeCredentials, INodeParameters } from 'n8n-workflow';
 import { Microsoft365AppApi } from '../../credentials/Microsoft365AppApi.credentials';

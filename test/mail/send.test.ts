@@ -233,7 +233,7 @@ describe('Send as another mailbox', () => {
 		expect(errorText(r)).toMatch(/ErrorSendAsDenied|send mail on behalf/i);
 	});
 
-	test('app-only with a mailbox (Mail.Send only: Room Booking)', async () => {
+	test('app-only with a mailbox (Room Booking app)', async () => {
 		const emu = emulator();
 		const data = { ...appCredential(emu), clientId: ROOM_BOOKING, clientSecret: ROOM_SECRET };
 		const { error } = await runMail(

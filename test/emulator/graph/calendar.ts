@@ -1423,7 +1423,9 @@ export function registerCalendar(
 }
 
 /**
- * The calendar test API over HTTP for other processes (`?user=UPN`): POST
+ * The calendar test API over HTTP for other processes (`?user=UPN`): GET
+ * /_emulator/calendar/events (`{ events }`, stored events as Graph JSON in UTC), GET
+ * /_emulator/calendar/view?from=&to= (`{ events }`, the calendar view's instances), POST
  * /_emulator/calendar/events (body = event, returns it), PATCH and DELETE
  * /_emulator/calendar/events/{id}, POST /_emulator/calendar/events/{id}/cancel.
  */
@@ -1444,6 +1446,16 @@ export function registerCalendarAdmin(router: Router, calendar: CalendarService)
 			return { status, body: { error: (error as Error).message } };
 		}
 	};
+	router.add('GET', '/_emulator/calendar/events', (req) =>
+		run(req, (user) => ({
+			events: calendar.events(user, req.query.get('calendarId') ?? undefined),
+		})),
+	);
+	router.add('GET', '/_emulator/calendar/view', (req) =>
+		run(req, (user) => ({
+			events: calendar.view(user, req.query.get('from') ?? '', req.query.get('to') ?? ''),
+		})),
+	);
 	router.add('POST', '/_emulator/calendar/events', (req) =>
 		run(req, (user, body) =>
 			calendar.createEvent(user, body, req.query.get('calendarId') ?? undefined),
