@@ -10,6 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, selectors, type BrowserContext, type Page } from 'playwright-core';
 import { REPO_ROOT } from '../../scripts/e2e/stack';
+import { Microsoft365Calendar } from '../../nodes/Microsoft365Calendar/Microsoft365Calendar.node';
+import { Microsoft365CalendarTrigger } from '../../nodes/Microsoft365Calendar/Microsoft365CalendarTrigger.node';
 import { Microsoft365EntraId } from '../../nodes/Microsoft365EntraId/Microsoft365EntraId.node';
 import { Microsoft365EntraIdTrigger } from '../../nodes/Microsoft365EntraId/Microsoft365EntraIdTrigger.node';
 import { Microsoft365Mail } from '../../nodes/Microsoft365Mail/Microsoft365Mail.node';
@@ -346,13 +348,14 @@ test('node creator: each Microsoft 365 node is listed with its own description',
 	await page.goto(`${ctx.state.n8nUrl}/workflow/${workflow.id}`);
 	await page.locator('[data-test-id="canvas-node"]').first().waitFor({ timeout: 60_000 });
 	// n8n lists a node and its trigger as one entry (named after the node) and shows the
-	// trigger's description there: Mail and Entra ID show their trigger's text for the pair.
+	// trigger's description there: Mail, Calendar and Entra ID show their trigger's text for the pair.
 	const expected: Record<string, string> = Object.fromEntries(
 		[
 			[Microsoft365Mail, Microsoft365MailTrigger],
 			[Microsoft365Teams],
 			[Microsoft365SharePoint],
 			[Microsoft365EntraId, Microsoft365EntraIdTrigger],
+			[Microsoft365Calendar, Microsoft365CalendarTrigger],
 		].map(([N, T]) => [new N().description.displayName, new (T ?? N)().description.description]),
 	);
 	const listed = async (search: string): Promise<Record<string, string>> => {
@@ -384,6 +387,8 @@ test('node creator: each Microsoft 365 node is listed with its own description',
 	expect(Object.values(all).filter((d) => /^Starts the workflow/.test(d))).toEqual([]);
 	const mail = await listed('mail');
 	expect(mail['Microsoft 365 Mail']).toBe(expected['Microsoft 365 Mail']);
+	const calendar = await listed('calendar');
+	expect(calendar['Microsoft 365 Calendar']).toBe(expected['Microsoft 365 Calendar']);
 });
 
 test('Mail → Send with the app credential: Mailbox (From) is a required locator listing the directory', async () => {
