@@ -94,8 +94,8 @@ export async function delegatedCredential(emu: Emulator, user = ALICE): Promise<
 		clientId: REPORT_SERVER,
 		clientSecret: REPORT_SECRET,
 		signInFor: 'graph',
-		scopeGroups: ['signIn', 'directoryBasics'],
-		additionalScopes: DELEGATED_CALENDAR_SCOPES.join(' '),
+		scopeGroups: ['signIn', 'directoryBasics', 'calendars'],
+		additionalScopes: 'Calendars.Read.Shared',
 		oauthTokenData: tokenData as IDataObject,
 	};
 }
