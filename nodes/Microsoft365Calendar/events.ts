@@ -213,7 +213,7 @@ export function eventBody(
 		if (!Number.isInteger(minutes) || minutes < 0)
 			throw inputError(
 				ctx.getNode(),
-				'Reminder (Minutes Before)',
+				'Reminder (Minutes)',
 				`${String(fields.reminderMinutes)} is not a number of minutes (0 or more)`,
 				itemIndex,
 			);

@@ -31,6 +31,7 @@ const NODES = [
 	Microsoft365SharePoint,
 	Microsoft365EntraId,
 	Microsoft365EntraIdTrigger,
+	Microsoft365Calendar,
 	Microsoft365CalendarTrigger,
 ].map((N) => new N());
 
@@ -86,9 +87,7 @@ describe('credential names and dialog hints', () => {
 
 describe('node creator and parameter panel words', () => {
 	test("a trigger's description fits its merged node-creator entry (n8n shows the trigger's there): it names what both do, and differs from the action node's", () => {
-		const by = Object.fromEntries(
-			[...NODES, new Microsoft365Calendar()].map((n) => [n.description.name, n.description]),
-		);
+		const by = Object.fromEntries(NODES.map((n) => [n.description.name, n.description]));
 		for (const [action, trigger] of [
 			['microsoft365Mail', 'microsoft365MailTrigger'],
 			['microsoft365EntraId', 'microsoft365EntraIdTrigger'],

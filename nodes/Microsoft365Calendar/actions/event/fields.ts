@@ -126,7 +126,7 @@ export const eventDetailFields: INodeProperties[] = [
 		description: 'Email addresses, separated by commas',
 	},
 	{
-		displayName: 'Reminder (Minutes Before)',
+		displayName: 'Reminder (Minutes)',
 		name: 'reminderMinutes',
 		type: 'number',
 		typeOptions: { minValue: 0 },

@@ -95,7 +95,7 @@ const properties: INodeProperties[] = [
 				description: 'Max number of suggestions to return',
 			},
 			{
-				displayName: 'Minimum Attendee Percentage',
+				displayName: 'Minimum Attendees (%)',
 				name: 'minimumAttendeePercentage',
 				type: 'number',
 				typeOptions: { minValue: 0, maxValue: 100 },
