@@ -374,7 +374,9 @@ describe('credential test', () => {
 		const result = await runAppCredentialTest(base());
 		expect(result.status).toBe('OK');
 		expect(result.message).toContain(`Connected to tenant ${TENANT}`);
-		expect(result.message).toContain('Group.Read.All, Mail.Send, User.Read.All');
+		expect(result.message).toContain(
+			'Calendars.ReadWrite, Group.Read.All, Mail.Read, Mail.Send, Place.Read.All, User.Read.All',
+		);
 		expect(result.message).not.toMatch(/eyJ/);
 	});
 
