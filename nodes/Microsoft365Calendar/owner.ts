@@ -29,6 +29,14 @@ import { inputError } from './errors';
 
 type Ctx = IExecuteFunctions | IPollFunctions;
 
+/**
+ * "." and "..": in a URL path they are dot segments, resolved before the request is sent
+ * (`/users/bob/calendars/..` becomes `/users/bob`), so they never stand for an ID.
+ */
+export function isDotSegment(segment: string): boolean {
+	return segment === '.' || segment === '..';
+}
+
 /** The calendar owner, resolved: the path prefix and a key for per-mailbox limits. */
 export interface CalendarOwner {
 	/** `/me` or `/users/{encoded}`. */
@@ -116,7 +124,8 @@ export function ownerOf(
 ): CalendarOwner {
 	const app = transport.scheme === 'application';
 	const mailbox = app || choice === 'other' ? mailboxOf(rawMailbox) : '';
-	if (/[\r\n\s/?#]/.test(mailbox)) {
+	// "." and ".." are dot segments: the URL would name another resource (/users/.. → /).
+	if (/[\r\n\s/?#]/.test(mailbox) || isDotSegment(mailbox)) {
 		throw inputError(
 			ctx.getNode(),
 			'Mailbox',
@@ -161,7 +170,7 @@ export function calendarIdSegment(
 	field = 'Calendar',
 	itemIndex?: number,
 ): string {
-	if (/[\s/?#]/.test(id))
+	if (/[\s/?#]/.test(id) || isDotSegment(id))
 		throw inputError(
 			ctx.getNode(),
 			field,
