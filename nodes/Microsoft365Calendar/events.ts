@@ -452,13 +452,19 @@ export function shapeEvent(event: IDataObject, output: EventOutput): IDataObject
 	return output.pseudonymKey ? pseudonymiseAddresses(shaped, output.pseudonymKey) : shaped;
 }
 
+/** An address inside any text (a room's location name is its address when Create books it). */
+const ADDRESS_IN_TEXT = /[^\s@<>,;:"'()[\]]+@[^\s@<>,;:"'()[\]]+\.[A-Za-z0-9-]+/g;
+
 /**
  * Every email address in the object (`address` keys of emailAddress objects, and the
  * `locationEmailAddress` of rooms) replaced by its pseudonym; names next to them are removed, since
- * a name identifies as well as an address.
+ * a name identifies as well as an address. An address anywhere else in a text (a location's
+ * `displayName`, which Create sets to the room's address) is replaced by its pseudonym too.
  */
 export function pseudonymiseAddresses<T>(value: T, key: string): T {
 	const walk = (v: unknown): unknown => {
+		if (typeof v === 'string')
+			return v.includes('@') ? v.replace(ADDRESS_IN_TEXT, (a) => pseudonym(key, a)) : v;
 		if (Array.isArray(v)) return v.map(walk);
 		if (v === null || typeof v !== 'object') return v;
 		const out: IDataObject = {};

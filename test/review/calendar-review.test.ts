@@ -24,6 +24,7 @@ let app: Auth;
 beforeAll(() => {
 	app = { kind: 'app', data: appCredential(emulator()) };
 });
+afterEach(() => emulator().faults.clear());
 const owner = (mailbox: string) => ({ mailbox: locator(mailbox, 'address') });
 
 describe('an ID of "." or ".." is refused before any request (no request to another resource)', () => {
@@ -53,5 +54,125 @@ describe('an ID of "." or ".." is refused before any request (no request to anot
 		const sent = graphRequests(emu, mark).map((e) => `${e.method} ${e.url}`);
 		expect(sent).toEqual([]);
 		expect(errorText(result)).toContain(`${field}:`);
+	});
+});
+
+function seed(user: string, count: number, day: string, subject = user.split('@')[0]) {
+	emulator().calendar.seedEvents(
+		user,
+		Array.from({ length: count }, (_, i) => ({
+			subject: `${subject} ${i}`,
+			start: { dateTime: `${day}T${String(6 + (i % 12)).padStart(2, '0')}:00:00`, timeZone: 'UTC' },
+			end: { dateTime: `${day}T${String(6 + (i % 12)).padStart(2, '0')}:20:00`, timeZone: 'UTC' },
+		})),
+	);
+}
+
+const view = (day: string) => ({
+	resource: 'event',
+	operation: 'getMany',
+	view: 'calendarView',
+	start: `${day}T00:00:00Z`,
+	end: `${day}T23:59:00Z`,
+	returnAll: true,
+	options: { outputTimeZone: 'UTC' },
+});
+
+describe('get many under faults', () => {
+	test('one item, Return All: a middle page that fails (503, then reset) is read again; no event lost or repeated', async () => {
+		const emu = emulator();
+		const day = '2027-05-03';
+		seed(ALICE, 250, day, 'probe');
+		emu.addFault({ method: 'GET', path: '^/v1.0/users/alice[^/]*/calendarView', kind: 'status', status: 503, skip: 1, count: 1 });
+		emu.addFault({ method: 'GET', path: '^/v1.0/users/alice[^/]*/calendarView', kind: 'reset-after', skip: 2, count: 1 });
+		const mark = emu.mark();
+		const result = await runCalendar(app, { ...owner(ALICE), ...view(day) });
+		expect(result.error).toBeUndefined();
+		const ids = json(result).map((e) => e.id);
+		expect(ids).toHaveLength(250);
+		expect(new Set(ids).size).toBe(250);
+		expect(graphRequests(emu, mark)).toHaveLength(5);
+	});
+
+	test('three items via $batch, Continue On Fail: a member that fails (500) is that item\'s error; a middle page that fails (503) is read again', async () => {
+		const emu = emulator();
+		const day = '2027-05-04';
+		seed(ALICE, 150, day);
+		seed(BOB, 3, day);
+		seed('carol@contoso.onmicrosoft.com', 2, day);
+		// Alice's second page: 503 once (retried); Bob's listing: 500 (his item fails).
+		emu.addFault({ method: 'GET', path: '^/v1.0/users/alice[^/]*/calendarView', kind: 'status', status: 503, retryAfter: 0, skip: 1, count: 1 });
+		emu.addFault({ method: 'GET', path: '^/v1.0/users/bob[^/]*/calendarView', kind: 'status', status: 500, code: 'generalException', count: 1 });
+		const input = [ALICE, BOB, 'carol@contoso.onmicrosoft.com'].map((user) => ({ json: { user } }));
+		const result = await runCalendar(
+			app,
+			{ ...view(day), mailbox: locator('={{ $json.user }}', 'address') },
+			input,
+			{ continueOnFail: true },
+		);
+		expect(result.error).toBeUndefined();
+		const out = result.output[0];
+		const of = (i: number) => out.filter((o) => (o.pairedItem as { item: number }).item === i);
+		expect(new Set(of(0).map((o) => o.json.id)).size).toBe(150);
+		expect(of(0)).toHaveLength(150);
+		expect(of(1)).toHaveLength(1);
+		expect(of(1)[0].json.error ?? of(1)[0].error).toBeTruthy();
+		expect(of(2)).toHaveLength(2);
+	});
+});
+
+describe('writes that send mail are sent once', () => {
+	test.each([
+		['cancel', { operation: 'cancel', comment: 'off' }, 'cancel'],
+		['forward', { operation: 'forward', toRecipients: 'carol@contoso.onmicrosoft.com' }, 'forward'],
+		['respond (sent)', { operation: 'respond', response: 'decline', sendResponse: true }, 'decline'],
+	])('%s: answer lost → one POST, an error saying it may have been carried out', async (_n, params, action) => {
+		const emu = emulator();
+		const event = emu.calendar.createEvent(BOB, {
+			subject: `Once ${action}`,
+			start: { dateTime: '2027-06-01T10:00:00', timeZone: 'UTC' },
+			end: { dateTime: '2027-06-01T11:00:00', timeZone: 'UTC' },
+			attendees: [{ emailAddress: { address: ALICE }, type: 'required' }],
+		});
+		emu.addFault({ method: 'POST', path: `^/v1.0/users/bob[^/]*/events/[^/]+/${action}$`, kind: 'reset-after', count: 1 });
+		const mark = emu.mark();
+		const result = await runCalendar(app, { resource: 'event', ...owner(BOB), eventId: String(event.id), ...params });
+		const posts = graphRequests(emu, mark).filter((e) => e.method === 'POST');
+		expect(posts).toHaveLength(1);
+		expect(result.error).toBeDefined();
+		expect(errorText(result)).not.toMatch(/Bearer|eyJ/);
+	});
+});
+
+describe('privacy', () => {
+	test('Pseudonymise Addresses: a booked room\'s address appears nowhere (location names included)', async () => {
+		const emu = emulator();
+		const created = await runCalendar(app, {
+			resource: 'event',
+			operation: 'create',
+			...owner(BOB),
+			subject: 'Room pseudonyms',
+			start: '2027-07-01T10:00:00Z',
+			end: '2027-07-01T11:00:00Z',
+			additionalFields: { rooms: BOARDROOM, requiredAttendees: ALICE },
+		});
+		expect(created.error).toBeUndefined();
+		const id = String(json(created)[0].id);
+		for (const operation of ['get', 'getMany']) {
+			const result = await runCalendar(app, {
+				resource: 'event',
+				operation,
+				...owner(BOB),
+				eventId: id,
+				...(operation === 'getMany' ? view('2027-07-01') : {}),
+				pseudonymise: true,
+				pseudonymKeySource: 'credential',
+			});
+			expect(result.error).toBeUndefined();
+			const text = JSON.stringify(json(result)).toLowerCase();
+			expect(text).not.toContain('room-5');
+			expect(text).not.toContain('@contoso.onmicrosoft.com');
+		}
+		void emu;
 	});
 });
