@@ -17,6 +17,7 @@ import {
 	runCalendar,
 	type Auth,
 } from '../calendar/helpers';
+import { appAuth, graphRequests as triggerRequests, poll } from '../triggers/calendar-helpers';
 
 const emulator = useEmulator({ fixture: calendarFixture(), accessTokenLifetime: 3600 });
 
@@ -44,7 +45,12 @@ describe('an ID of "." or ".." is refused before any request (no request to anot
 		],
 		[
 			'owner mailbox ".."',
-			{ resource: 'event', operation: 'get', eventId: 'AAMk1', mailbox: locator('={{ ".." }}', 'address') },
+			{
+				resource: 'event',
+				operation: 'get',
+				eventId: 'AAMk1',
+				mailbox: locator('={{ ".." }}', 'address'),
+			},
 			'Mailbox',
 		],
 	])('%s', async (_name, params, field) => {
@@ -83,8 +89,21 @@ describe('get many under faults', () => {
 		const emu = emulator();
 		const day = '2027-05-03';
 		seed(ALICE, 250, day, 'probe');
-		emu.addFault({ method: 'GET', path: '^/v1.0/users/alice[^/]*/calendarView', kind: 'status', status: 503, skip: 1, count: 1 });
-		emu.addFault({ method: 'GET', path: '^/v1.0/users/alice[^/]*/calendarView', kind: 'reset-after', skip: 2, count: 1 });
+		emu.addFault({
+			method: 'GET',
+			path: '^/v1.0/users/alice[^/]*/calendarView',
+			kind: 'status',
+			status: 503,
+			skip: 1,
+			count: 1,
+		});
+		emu.addFault({
+			method: 'GET',
+			path: '^/v1.0/users/alice[^/]*/calendarView',
+			kind: 'reset-after',
+			skip: 2,
+			count: 1,
+		});
 		const mark = emu.mark();
 		const result = await runCalendar(app, { ...owner(ALICE), ...view(day) });
 		expect(result.error).toBeUndefined();
@@ -94,15 +113,30 @@ describe('get many under faults', () => {
 		expect(graphRequests(emu, mark)).toHaveLength(5);
 	});
 
-	test('three items via $batch, Continue On Fail: a member that fails (500) is that item\'s error; a middle page that fails (503) is read again', async () => {
+	test("three items via $batch, Continue On Fail: a member that fails (500) is that item's error; a middle page that fails (503) is read again", async () => {
 		const emu = emulator();
 		const day = '2027-05-04';
 		seed(ALICE, 150, day);
 		seed(BOB, 3, day);
 		seed('carol@contoso.onmicrosoft.com', 2, day);
 		// Alice's second page: 503 once (retried); Bob's listing: 500 (his item fails).
-		emu.addFault({ method: 'GET', path: '^/v1.0/users/alice[^/]*/calendarView', kind: 'status', status: 503, retryAfter: 0, skip: 1, count: 1 });
-		emu.addFault({ method: 'GET', path: '^/v1.0/users/bob[^/]*/calendarView', kind: 'status', status: 500, code: 'generalException', count: 1 });
+		emu.addFault({
+			method: 'GET',
+			path: '^/v1.0/users/alice[^/]*/calendarView',
+			kind: 'status',
+			status: 503,
+			retryAfter: 0,
+			skip: 1,
+			count: 1,
+		});
+		emu.addFault({
+			method: 'GET',
+			path: '^/v1.0/users/bob[^/]*/calendarView',
+			kind: 'status',
+			status: 500,
+			code: 'generalException',
+			count: 1,
+		});
 		const input = [ALICE, BOB, 'carol@contoso.onmicrosoft.com'].map((user) => ({ json: { user } }));
 		const result = await runCalendar(
 			app,
@@ -125,27 +159,44 @@ describe('writes that send mail are sent once', () => {
 	test.each([
 		['cancel', { operation: 'cancel', comment: 'off' }, 'cancel'],
 		['forward', { operation: 'forward', toRecipients: 'carol@contoso.onmicrosoft.com' }, 'forward'],
-		['respond (sent)', { operation: 'respond', response: 'decline', sendResponse: true }, 'decline'],
-	])('%s: answer lost → one POST, an error saying it may have been carried out', async (_n, params, action) => {
-		const emu = emulator();
-		const event = emu.calendar.createEvent(BOB, {
-			subject: `Once ${action}`,
-			start: { dateTime: '2027-06-01T10:00:00', timeZone: 'UTC' },
-			end: { dateTime: '2027-06-01T11:00:00', timeZone: 'UTC' },
-			attendees: [{ emailAddress: { address: ALICE }, type: 'required' }],
-		});
-		emu.addFault({ method: 'POST', path: `^/v1.0/users/bob[^/]*/events/[^/]+/${action}$`, kind: 'reset-after', count: 1 });
-		const mark = emu.mark();
-		const result = await runCalendar(app, { resource: 'event', ...owner(BOB), eventId: String(event.id), ...params });
-		const posts = graphRequests(emu, mark).filter((e) => e.method === 'POST');
-		expect(posts).toHaveLength(1);
-		expect(result.error).toBeDefined();
-		expect(errorText(result)).not.toMatch(/Bearer|eyJ/);
-	});
+		[
+			'respond (sent)',
+			{ operation: 'respond', response: 'decline', sendResponse: true },
+			'decline',
+		],
+	])(
+		'%s: answer lost → one POST, an error saying it may have been carried out',
+		async (_n, params, action) => {
+			const emu = emulator();
+			const event = emu.calendar.createEvent(BOB, {
+				subject: `Once ${action}`,
+				start: { dateTime: '2027-06-01T10:00:00', timeZone: 'UTC' },
+				end: { dateTime: '2027-06-01T11:00:00', timeZone: 'UTC' },
+				attendees: [{ emailAddress: { address: ALICE }, type: 'required' }],
+			});
+			emu.addFault({
+				method: 'POST',
+				path: `^/v1.0/users/bob[^/]*/events/[^/]+/${action}$`,
+				kind: 'reset-after',
+				count: 1,
+			});
+			const mark = emu.mark();
+			const result = await runCalendar(app, {
+				resource: 'event',
+				...owner(BOB),
+				eventId: String(event.id),
+				...params,
+			});
+			const posts = graphRequests(emu, mark).filter((e) => e.method === 'POST');
+			expect(posts).toHaveLength(1);
+			expect(result.error).toBeDefined();
+			expect(errorText(result)).not.toMatch(/Bearer|eyJ/);
+		},
+	);
 });
 
 describe('privacy', () => {
-	test('Pseudonymise Addresses: a booked room\'s address appears nowhere (location names included)', async () => {
+	test("Pseudonymise Addresses: a booked room's address appears nowhere (location names included)", async () => {
 		const emu = emulator();
 		const created = await runCalendar(app, {
 			resource: 'event',
@@ -174,5 +225,23 @@ describe('privacy', () => {
 			expect(text).not.toContain('@contoso.onmicrosoft.com');
 		}
 		void emu;
+	});
+});
+
+describe('trigger: bad input before any request', () => {
+	test('an unknown Output Time Zone is refused naming the field, with no request', async () => {
+		const emu = emulator();
+		const auth = appAuth(emu, {
+			id: appCredential(emu).clientId as string,
+			secret: appCredential(emu).clientSecret as string,
+		});
+		const mark = emu.mark();
+		const result = await poll(auth, {
+			mailbox: locator(BOB, 'address'),
+			events: ['created'],
+			options: { outputTimeZone: 'Mars/Olympus' },
+		});
+		expect(String((result as { error?: Error }).error?.message)).toContain('Output Time Zone:');
+		expect(triggerRequests(emu, mark)).toEqual([]);
 	});
 });

@@ -25,6 +25,7 @@ import { declareGraphCalls } from '../../shared/operations';
 import { readPseudonymKey } from '../../shared/pseudonym';
 import { shapeEvent, type EventOutput } from '../events';
 import { resolveCalendarPath, resolveOwner } from '../owner';
+import { readZone } from '../times';
 import { DEFAULT_LOOK_AHEAD_DAYS, DEFAULT_LOOK_BACK_DAYS } from './description';
 import { runRound, type CalendarState, type Change, type Window } from './sync';
 
@@ -79,7 +80,13 @@ export async function poll(this: IPollFunctions): Promise<INodeExecutionData[][]
 		days(this, 'lookBackDays', DEFAULT_LOOK_BACK_DAYS, 365),
 		days(this, 'lookAheadDays', DEFAULT_LOOK_AHEAD_DAYS, 1460),
 	);
-	const timeZone = String(options.outputTimeZone ?? '').trim() || this.getTimezone();
+	// Checked before any request (Graph would refuse an unknown zone on every poll).
+	const timeZone = readZone(
+		this,
+		options.outputTimeZone,
+		'Output Time Zone',
+		this.getTimezone(),
+	).name;
 	// The key is checked before any request, like the owner.
 	const output: EventOutput = {
 		metadataOnly: options.metadataOnly === true,
