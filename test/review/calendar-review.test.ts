@@ -245,3 +245,37 @@ describe('trigger: bad input before any request', () => {
 		expect(triggerRequests(emu, mark)).toEqual([]);
 	});
 });
+
+describe('trigger: Metadata Only', () => {
+	test('a deleted occurrence is its ID and reason, not an event with 0 attendees and 0 locations', async () => {
+		const emu = emulator();
+		const auth = appAuth(emu, {
+			id: appCredential(emu).clientId as string,
+			secret: appCredential(emu).clientSecret as string,
+		});
+		const params = {
+			mailbox: locator(ALICE, 'address'),
+			events: ['created', 'updated', 'cancelled'],
+			options: { metadataOnly: true },
+		};
+		const start = new Date(Date.now() + 5 * 3600_000);
+		const dt = (d: Date) => ({ dateTime: d.toISOString().replace('Z', ''), timeZone: 'UTC' });
+		const event = emu.calendar.createEvent(ALICE, {
+			subject: 'to delete',
+			start: dt(start),
+			end: dt(new Date(start.getTime() + 3600_000)),
+			attendees: [{ emailAddress: { address: BOB }, type: 'required' }],
+		});
+		const base = await poll(auth, params, undefined, { activation: 'activate' });
+		expect(base.error).toBeUndefined();
+		emu.calendar.deleteEvent(ALICE, String(event.id));
+		const round = await poll(auth, params, base.staticData);
+		expect(round.error).toBeUndefined();
+		const [item] = round.output?.[0] ?? [];
+		expect(item?.json).toEqual({
+			changeType: 'deleted',
+			id: event.id,
+			removedReason: expect.any(String),
+		});
+	});
+});

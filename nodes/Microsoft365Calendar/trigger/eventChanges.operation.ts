@@ -105,7 +105,9 @@ export async function poll(this: IPollFunctions): Promise<INodeExecutionData[][]
 	const shape = (changeType: string, event: IDataObject): INodeExecutionData => ({
 		json: {
 			changeType,
-			...shapeEvent(event, output),
+			// A deleted occurrence is only its ID: nothing to shape (Metadata Only would add
+			// attendee and location counts of 0 it does not know).
+			...(changeType === 'deleted' ? { id: event.id } : shapeEvent(event, output)),
 			...(event.removedReason !== undefined ? { removedReason: event.removedReason } : {}),
 		},
 	});
