@@ -48,6 +48,27 @@ export function readAddresses(
 	return out;
 }
 
+/**
+ * A text parameter: a string, number or boolean as text, empty for null; an object or a list (an
+ * expression that picked the wrong field) → an error naming the field, before any request.
+ */
+export function readText(
+	ctx: IExecuteFunctions,
+	raw: unknown,
+	field: string,
+	itemIndex: number,
+): string {
+	if (raw === undefined || raw === null) return '';
+	if (typeof raw === 'object')
+		throw inputError(
+			ctx.getNode(),
+			field,
+			`the expression gives ${Array.isArray(raw) ? 'a list' : 'an object'}, not text: pick the field that holds the text (or turn it into text with JSON.stringify)`,
+			itemIndex,
+		);
+	return String(raw);
+}
+
 /** Addresses read through the app credential's Mailbox Restriction (rooms, schedules). */
 export function assertAddressesAllowed(
 	ctx: IExecuteFunctions,
@@ -91,9 +112,10 @@ export interface EventFields {
 
 const WEEKDAYS = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'];
 
-function categoriesOf(raw: unknown): string[] {
-	if (Array.isArray(raw)) return raw.map((c) => String(c).trim()).filter(Boolean);
-	return String(raw ?? '')
+function categoriesOf(ctx: IExecuteFunctions, raw: unknown, itemIndex: number): string[] {
+	if (Array.isArray(raw))
+		return raw.map((c) => readText(ctx, c, 'Categories', itemIndex).trim()).filter(Boolean);
+	return readText(ctx, raw, 'Categories', itemIndex)
 		.split(',')
 		.map((c) => c.trim())
 		.filter(Boolean);
@@ -112,7 +134,8 @@ export function eventBody(
 	options: { creating: boolean },
 ): IDataObject {
 	const body: IDataObject = {};
-	if (fields.subject !== undefined) body.subject = String(fields.subject);
+	if (fields.subject !== undefined)
+		body.subject = readText(ctx, fields.subject, 'Subject', itemIndex);
 	const zone: Zone = readZone(ctx, fields.timeZone, 'Time Zone', ctx.getTimezone(), itemIndex);
 	const hasStart = fields.start !== undefined && fields.start !== '';
 	const hasEnd = fields.end !== undefined && fields.end !== '';
@@ -165,8 +188,9 @@ export function eventBody(
 			);
 		}
 	}
-	if (fields.body !== undefined && fields.body !== '')
-		body.body = { contentType: fields.bodyType === 'html' ? 'html' : 'text', content: fields.body };
+	const content = readText(ctx, fields.body, 'Body', itemIndex);
+	if (content !== '')
+		body.body = { contentType: fields.bodyType === 'html' ? 'html' : 'text', content };
 
 	const attendees: IDataObject[] = [];
 	const add = (raw: unknown, field: string, type: 'required' | 'optional' | 'resource') => {
@@ -191,7 +215,7 @@ export function eventBody(
 	add(rooms, 'Rooms', 'resource');
 	if (attendeesGiven) body.attendees = attendees;
 
-	const locationText = fields.location?.trim();
+	const locationText = readText(ctx, fields.location, 'Location', itemIndex).trim();
 	if (rooms.length) {
 		// A room booked through the event: attendee of type resource and a location naming its
 		// mailbox (https://learn.microsoft.com/en-us/graph/api/resources/location).
@@ -223,7 +247,8 @@ export function eventBody(
 	if (fields.importance) body.importance = fields.importance;
 	if (fields.sensitivity) body.sensitivity = fields.sensitivity;
 	if (fields.showAs) body.showAs = fields.showAs;
-	if (fields.categories !== undefined) body.categories = categoriesOf(fields.categories);
+	if (fields.categories !== undefined)
+		body.categories = categoriesOf(ctx, fields.categories, itemIndex);
 	if (fields.recurrence && fields.recurrence !== 'none')
 		body.recurrence = recurrenceOf(ctx, fields, zone, startInstant, itemIndex);
 	return body;

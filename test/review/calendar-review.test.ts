@@ -10,7 +10,6 @@ import {
 	BOARDROOM,
 	calendarFixture,
 	errorText,
-	graphCalls,
 	graphRequests,
 	json,
 	locator,
@@ -277,5 +276,40 @@ describe('trigger: Metadata Only', () => {
 			id: event.id,
 			removedReason: expect.any(String),
 		});
+	});
+});
+
+describe('expressions giving an object or a list for a text field: refused naming the field, no request', () => {
+	const create = {
+		resource: 'event',
+		operation: 'create',
+		subject: 'Typed',
+		start: '2027-08-03T10:00:00Z',
+		end: '2027-08-03T11:00:00Z',
+	};
+	test.each([
+		['Subject', { ...create, subject: '={{ { title: "x" } }}' }],
+		['Location', { ...create, additionalFields: { location: '={{ { name: "x" } }}' } }],
+		['Body', { ...create, additionalFields: { body: '={{ { html: "x" } }}' } }],
+		['Categories', { ...create, additionalFields: { categories: '={{ [{ a: 1 }] }}' } }],
+		[
+			'Subject',
+			{
+				resource: 'event',
+				operation: 'update',
+				eventId: 'AAMk1',
+				updateFields: { subject: '={{ ["a"] }}' },
+			},
+		],
+		[
+			'Message to Attendees',
+			{ resource: 'event', operation: 'cancel', eventId: 'AAMk1', comment: '={{ { a: 1 } }}' },
+		],
+	])('%s', async (field, params) => {
+		const emu = emulator();
+		const mark = emu.mark();
+		const result = await runCalendar(app, { ...owner(BOB), ...params });
+		expect(errorText(result)).toContain(`${field}: the expression gives`);
+		expect(graphRequests(emu, mark)).toHaveLength(0);
 	});
 });

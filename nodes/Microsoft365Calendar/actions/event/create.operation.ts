@@ -8,7 +8,7 @@ import { mayHaveActed } from '../../../shared/errors';
 import { getTransport } from '../../../shared/node-common';
 import { declareGraphCalls } from '../../../shared/operations';
 import type { ItemResult } from '../../../shared/router';
-import { eventBody, transactionIdFor, type EventFields } from '../../events';
+import { eventBody, readText, transactionIdFor, type EventFields } from '../../events';
 import { inputError, nodeError } from '../../errors';
 import { resolveCalendarPath, resolveOwner } from '../../owner';
 import { preferTimeZone, readZone } from '../../times';
@@ -155,7 +155,12 @@ export const graphCalls = declareGraphCalls([
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<ItemResult> {
 	const extra = this.getNodeParameter('additionalFields', itemIndex, {}) as IDataObject;
 	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
-	const subject = String(this.getNodeParameter('subject', itemIndex, '')).trim();
+	const subject = readText(
+		this,
+		this.getNodeParameter('subject', itemIndex, ''),
+		'Subject',
+		itemIndex,
+	).trim();
 	if (!subject) throw inputError(this.getNode(), 'Subject', 'enter the subject', itemIndex);
 	const recurrence = this.getNodeParameter('recurrence', itemIndex, 'none') as string;
 	const fields: EventFields = {
