@@ -12,7 +12,7 @@ import { pseudonym, readPseudonymKey } from '../shared/pseudonym';
 import type { GraphTransport } from '../shared/transport';
 import { inputError } from './errors';
 import { assertOwnerAllowed } from './owner';
-import { allDayRange, graphDateTime, readTime, readZone, type Zone } from './times';
+import { allDayRange, graphDateTime, isoInZone, readTime, readZone, type Zone } from './times';
 
 const ADDRESS = /^[^@\s<>,;"]+@[^@\s<>,;"]+\.[^@\s<>,;"]+$/;
 
@@ -166,13 +166,20 @@ export function eventBody(
 						itemIndex,
 					);
 				const end = readTime(ctx, fields.end, 'End', zone, itemIndex);
-				if (end <= start)
+				if (end <= start) {
+					// Near a DST change a time in the skipped hour is moved forward: say how both were read.
+					const offset = (t: number) => isoInZone(t, zone.iana).slice(-6);
+					const dst =
+						offset(start - 12 * 3600_000) !== offset(start + 12 * 3600_000)
+							? ` (a daylight saving change falls on that day in ${zone.name}: a time in the hour it skips is moved forward by the change)`
+							: '';
 					throw inputError(
 						ctx.getNode(),
 						'End',
-						'the event ends before (or when) it starts: set End later than Start',
+						`the event ends before (or when) it starts: End is read as ${isoInZone(end, zone.iana)}, Start as ${isoInZone(start, zone.iana)}${dst}: set End later than Start`,
 						itemIndex,
 					);
+				}
 				if (fields.isAllDay === false) body.isAllDay = false;
 				body.start = graphDateTime(start, zone);
 				body.end = graphDateTime(end, zone);

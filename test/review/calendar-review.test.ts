@@ -313,3 +313,25 @@ describe('expressions giving an object or a list for a text field: refused namin
 		expect(graphRequests(emu, mark)).toHaveLength(0);
 	});
 });
+
+describe('DST', () => {
+	test('02:30 to 03:30 on the spring-forward day (Europe/Zurich): the error says how the times were read', async () => {
+		const emu = emulator();
+		const mark = emu.mark();
+		const result = await runCalendar(app, {
+			resource: 'event',
+			operation: 'create',
+			...owner(BOB),
+			subject: 'Gap',
+			start: '2027-03-28T02:30:00',
+			end: '2027-03-28T03:30:00',
+			timeZone: 'europe/zurich',
+		});
+		// 02:30 does not exist that day: read as 03:30, which is End.
+		expect(errorText(result)).toMatch(
+			/End: .*2027-03-28T03:30:00\+02:00.*Start.*2027-03-28T03:30:00\+02:00/,
+		);
+		expect(errorText(result)).toMatch(/daylight saving/);
+		expect(graphRequests(emu, mark)).toHaveLength(0);
+	});
+});
