@@ -335,3 +335,35 @@ describe('DST', () => {
 		expect(graphRequests(emu, mark)).toHaveLength(0);
 	});
 });
+
+describe('not fixed here (the transport decides retries): a lost answer to a delete or an unsent decline', () => {
+	// The first request ran (reset-after: the handler ran, the answer was lost); the transport
+	// sends the replaceable request again and Graph answers 404 ErrorItemNotFound, which the node
+	// reports as a failure ("Check the ID…") although the event was deleted / declined.
+	// test.failing: passes while the defect is there; remove `.failing` once the transport treats
+	// a 404 after a possibly-acted DELETE (or decline) as done.
+	test.failing('delete: answer lost, the retry finds it gone: reported as deleted', async () => {
+		const emu = emulator();
+		const event = emu.calendar.createEvent(BOB, {
+			subject: 'lost delete',
+			start: { dateTime: '2027-06-01T10:00:00', timeZone: 'UTC' },
+			end: { dateTime: '2027-06-01T11:00:00', timeZone: 'UTC' },
+		});
+		emu.addFault({
+			method: 'DELETE',
+			path: '^/v1.0/users/bob[^/]*/events/',
+			kind: 'reset-after',
+			count: 1,
+		});
+		const mark = emu.mark();
+		const result = await runCalendar(app, {
+			resource: 'event',
+			operation: 'delete',
+			...owner(BOB),
+			eventId: String(event.id),
+		});
+		expect(graphRequests(emu, mark).map((e) => e.status)).toEqual([0, 404]);
+		expect(result.error).toBeUndefined();
+		expect(json(result)).toEqual([{ deleted: true, id: event.id }]);
+	});
+});
