@@ -12,13 +12,14 @@
  * (`/calendars/{id}`), chosen from a list, by ID or by name.
  * https://learn.microsoft.com/en-us/graph/api/resources/calendar
  */
-import type {
-	IDataObject,
-	IExecuteFunctions,
-	ILoadOptionsFunctions,
-	INodeListSearchResult,
-	INodeProperties,
-	IPollFunctions,
+import {
+	NodeOperationError,
+	type IDataObject,
+	type IExecuteFunctions,
+	type ILoadOptionsFunctions,
+	type INodeListSearchResult,
+	type INodeProperties,
+	type IPollFunctions,
 } from 'n8n-workflow';
 import { assertMailboxAllowed } from '../shared/credentials/validate';
 import { mailboxLocator, mailboxOf } from '../shared/mailbox';
@@ -276,11 +277,14 @@ export async function resolveCalendarPath(
 	});
 	const match = page.value.find((c) => String(c.name).toLowerCase() === value.toLowerCase());
 	if (!match)
-		throw inputError(
+		// Not inputError: its "no request was made" is untrue here (the calendars were listed).
+		throw new NodeOperationError(
 			ctx.getNode(),
-			field,
-			`no calendar named "${value}" in ${owner.mailbox || 'your'} calendars: check the name, or pick the calendar from the list`,
-			options.itemIndex,
+			`${field}: no calendar named "${value}" in ${owner.mailbox || 'your'} calendars: check the name, or pick the calendar from the list`,
+			{
+				itemIndex: options.itemIndex,
+				description: `Fix the "${field}" parameter. Only the owner's calendars were read (to find the name); nothing was changed.`,
+			},
 		);
 	const id = String(match.id);
 	return { path: calendarPath(owner, id), id };

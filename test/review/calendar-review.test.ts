@@ -367,3 +367,20 @@ describe('not fixed here (the transport decides retries): a lost answer to a del
 		expect(json(result)).toEqual([{ deleted: true, id: event.id }]);
 	});
 });
+
+describe('errors tell the truth', () => {
+	test('a calendar name that matches none: the error does not claim that no request was made', async () => {
+		const emu = emulator();
+		const mark = emu.mark();
+		const result = await runCalendar(app, {
+			resource: 'event',
+			operation: 'getMany',
+			...owner(BOB),
+			...view('2027-01-01'),
+			calendar: locator("Nobody's calendar", 'name'),
+		});
+		expect(errorText(result)).toContain('Calendar: no calendar named');
+		expect(graphRequests(emu, mark).map((e) => e.method)).toEqual(['GET']);
+		expect(errorText(result)).not.toContain('no request was made');
+	});
+});
