@@ -384,3 +384,83 @@ describe('errors tell the truth', () => {
 		expect(errorText(result)).not.toContain('no request was made');
 	});
 });
+
+describe('a fault at each request position of create-by-calendar-name and find free rooms', () => {
+	test('create in a calendar named with quotes, with a room: lookup 503 (read again), POST 500 (sent once more with the same transactionId): one event', async () => {
+		const emu = emulator();
+		const name = `Bob's "Team"`;
+		const made = await runCalendar(app, {
+			resource: 'calendar',
+			operation: 'create',
+			...owner(BOB),
+			name,
+		});
+		expect(made.error).toBeUndefined();
+		emu.addFault({
+			method: 'GET',
+			path: '^/v1.0/users/bob[^/]*/calendars$',
+			kind: 'status',
+			status: 503,
+			count: 1,
+		});
+		emu.addFault({
+			method: 'POST',
+			path: '^/v1.0/users/bob[^/]*/calendars/[^/]+/events$',
+			kind: 'status',
+			status: 500,
+			count: 1,
+		});
+		const mark = emu.mark();
+		const result = await runCalendar(app, {
+			resource: 'event',
+			operation: 'create',
+			...owner(BOB),
+			calendar: locator(name.toLowerCase(), 'name'),
+			subject: 'Quoted calendar',
+			start: '2027-08-01T10:00:00Z',
+			end: '2027-08-01T11:00:00Z',
+			additionalFields: { rooms: BOARDROOM },
+		});
+		expect(result.error).toBeUndefined();
+		const sent = graphRequests(emu, mark);
+		expect(sent.map((e) => `${e.method} ${e.status}`)).toEqual([
+			'GET 503',
+			'GET 200',
+			'POST 500',
+			'POST 201',
+		]);
+		expect(sent[1].url).toContain(`name%20eq%20%27bob%27%27s%20%22team%22%27`);
+		expect(emu.calendar.events(BOB).filter((e) => e.subject === 'Quoted calendar')).toHaveLength(1);
+	});
+
+	test('find free rooms: the room listing reset (read again) and getSchedule 503 (read again); the same rooms as without faults', async () => {
+		const emu = emulator();
+		const params = {
+			resource: 'room',
+			operation: 'findFreeRooms',
+			...owner(BOB),
+			start: '2027-08-02T10:00:00Z',
+			end: '2027-08-02T11:00:00Z',
+		};
+		const clean = await runCalendar(app, params);
+		emu.addFault({ method: 'GET', path: '^/v1.0/places', kind: 'reset-after', count: 1 });
+		emu.addFault({
+			method: 'POST',
+			path: '^/v1.0/users/bob[^/]*/calendar/getSchedule',
+			kind: 'status',
+			status: 503,
+			count: 1,
+		});
+		const mark = emu.mark();
+		const faulty = await runCalendar(app, params);
+		expect(faulty.error).toBeUndefined();
+		expect(graphRequests(emu, mark).map((e) => `${e.method} ${e.status}`)).toEqual([
+			'GET 0',
+			'GET 200',
+			'POST 503',
+			'POST 200',
+		]);
+		expect(json(faulty).map((r) => r.emailAddress)).toEqual(json(clean).map((r) => r.emailAddress));
+		expect(json(clean).length).toBeGreaterThan(0);
+	});
+});
