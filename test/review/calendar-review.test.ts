@@ -373,8 +373,6 @@ describe('errors tell the truth', () => {
 		const emu = emulator();
 		const mark = emu.mark();
 		const result = await runCalendar(app, {
-			resource: 'event',
-			operation: 'getMany',
 			...owner(BOB),
 			...view('2027-01-01'),
 			calendar: locator("Nobody's calendar", 'name'),
