@@ -301,6 +301,7 @@ describe('expressions giving an object or a list for a text field: refused namin
 				updateFields: { subject: '={{ ["a"] }}' },
 			},
 		],
+		['Name', { resource: 'calendar', operation: 'create', name: '={{ { name: "x" } }}' }],
 		[
 			'Message to Attendees',
 			{ resource: 'event', operation: 'cancel', eventId: 'AAMk1', comment: '={{ { a: 1 } }}' },
