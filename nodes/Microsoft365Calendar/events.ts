@@ -289,7 +289,14 @@ function recurrenceOf(
 	const pattern: IDataObject = { type: fields.recurrence, interval };
 	switch (fields.recurrence) {
 		case 'weekly': {
-			const days = fields.recurrenceDays?.length ? fields.recurrenceDays : [weekday];
+			// A list, or (from an expression) text such as "monday, wednesday".
+			const raw: unknown = fields.recurrenceDays;
+			const given = (
+				Array.isArray(raw) ? raw.map((d) => String(d)) : String(raw ?? '').split(/[,;\s]+/)
+			)
+				.map((d) => d.trim().toLowerCase())
+				.filter(Boolean);
+			const days = given.length ? given : [weekday];
 			for (const day of days)
 				if (!WEEKDAYS.includes(day))
 					throw inputError(

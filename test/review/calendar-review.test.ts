@@ -463,3 +463,28 @@ describe('a fault at each request position of create-by-calendar-name and find f
 		expect(json(clean).length).toBeGreaterThan(0);
 	});
 });
+
+describe('odd types that have a clear meaning are read', () => {
+	test('weekly On Days from an expression giving text ("Monday, wednesday"): those days, not its letters', async () => {
+		const emu = emulator();
+		const result = await runCalendar(app, {
+			resource: 'event',
+			operation: 'create',
+			...owner(BOB),
+			subject: 'Days as text',
+			start: '2027-09-06T10:00:00Z',
+			end: '2027-09-06T11:00:00Z',
+			recurrence: 'weekly',
+			recurrenceDays: '={{ "Monday, wednesday" }}',
+			recurrenceEnd: 'numbered',
+			recurrenceCount: 4,
+		});
+		expect(errorText(result).trim()).toBe('');
+		const [event] = json(result);
+		expect((event.recurrence as { pattern: { daysOfWeek: string[] } }).pattern.daysOfWeek).toEqual([
+			'monday',
+			'wednesday',
+		]);
+		expect(emu.calendar.events(BOB).some((e) => e.id === event.id)).toBe(true);
+	});
+});
