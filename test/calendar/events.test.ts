@@ -205,7 +205,7 @@ describe('create', () => {
 		expect(json(stored).some((e) => e.seriesMasterId === master.id)).toBe(false);
 	});
 
-	test('a create whose answer is lost is sent once more with the same transactionId: one event', async () => {
+	test('a create whose answer is lost is sent again by the transport with the same transactionId (a replaceable write): one event', async () => {
 		const emu = emulator();
 		const before = emu.calendar.events(ALICE).length;
 		emu.addFault({ method: 'POST', path: '/v1.0/me/events', kind: 'reset-after', count: 1 });

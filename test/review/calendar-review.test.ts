@@ -337,13 +337,11 @@ describe('DST', () => {
 	});
 });
 
-describe('not fixed here (the transport decides retries): a lost answer to a delete or an unsent decline', () => {
+describe('a lost answer to a delete', () => {
 	// The first request ran (reset-after: the handler ran, the answer was lost); the transport
-	// sends the replaceable request again and Graph answers 404 ErrorItemNotFound, which the node
-	// reports as a failure ("Check the ID…") although the event was deleted / declined.
-	// test.failing: passes while the defect is there; remove `.failing` once the transport treats
-	// a 404 after a possibly-acted DELETE (or decline) as done.
-	test.failing('delete: answer lost, the retry finds it gone: reported as deleted', async () => {
+	// sends the replaceable request again and Graph answers 404 ErrorItemNotFound: the transport
+	// reports the DELETE as done (the earlier attempt deleted it), not as a wrong ID.
+	test('delete: answer lost, the retry finds it gone: reported as deleted', async () => {
 		const emu = emulator();
 		const event = emu.calendar.createEvent(BOB, {
 			subject: 'lost delete',
@@ -367,6 +365,28 @@ describe('not fixed here (the transport decides retries): a lost answer to a del
 		expect(result.error).toBeUndefined();
 		expect(json(result)).toEqual([{ deleted: true, id: event.id }]);
 	});
+
+	test('a 503 (Graph did not act) then 404: still the wrong-ID failure, not "deleted"', async () => {
+		const emu = emulator();
+		emu.addFault({
+			method: 'DELETE',
+			path: '^/v1.0/users/bob[^/]*/events/',
+			kind: 'status',
+			status: 503,
+			retryAfter: 0,
+			count: 1,
+		});
+		const mark = emu.mark();
+		const result = await runCalendar(app, {
+			resource: 'event',
+			operation: 'delete',
+			...owner(BOB),
+			eventId: 'AAMkNoSuchEvent',
+		});
+		expect(graphRequests(emu, mark).map((e) => e.status)).toEqual([503, 404]);
+		expect(result.error).toBeDefined();
+		expect(errorText(result)).toMatch(/404|not found|ErrorItemNotFound/i);
+	});
 });
 
 describe('errors tell the truth', () => {
@@ -385,7 +405,7 @@ describe('errors tell the truth', () => {
 });
 
 describe('a fault at each request position of create-by-calendar-name and find free rooms', () => {
-	test('create in a calendar named with quotes, with a room: lookup 503 (read again), POST 500 (sent once more with the same transactionId): one event', async () => {
+	test('create in a calendar named with quotes, with a room: lookup 503 (read again), POST 504 (the transport sends it again with the same transactionId): one event', async () => {
 		const emu = emulator();
 		const name = `Bob's "Team"`;
 		const made = await runCalendar(app, {
@@ -406,7 +426,7 @@ describe('a fault at each request position of create-by-calendar-name and find f
 			method: 'POST',
 			path: '^/v1.0/users/bob[^/]*/calendars/[^/]+/events$',
 			kind: 'status',
-			status: 500,
+			status: 504,
 			count: 1,
 		});
 		const mark = emu.mark();
@@ -425,7 +445,7 @@ describe('a fault at each request position of create-by-calendar-name and find f
 		expect(sent.map((e) => `${e.method} ${e.status}`)).toEqual([
 			'GET 503',
 			'GET 200',
-			'POST 500',
+			'POST 504',
 			'POST 201',
 		]);
 		expect(sent[1].url).toContain(`name%20eq%20%27bob%27%27s%20%22team%22%27`);
