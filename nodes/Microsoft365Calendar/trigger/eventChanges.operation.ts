@@ -78,7 +78,7 @@ export async function poll(this: IPollFunctions): Promise<INodeExecutionData[][]
 	const window = windowAt(
 		Date.now(),
 		days(this, 'lookBackDays', DEFAULT_LOOK_BACK_DAYS, 365),
-		days(this, 'lookAheadDays', DEFAULT_LOOK_AHEAD_DAYS, 1460),
+		days(this, 'lookAheadDays', DEFAULT_LOOK_AHEAD_DAYS, 1459),
 	);
 	// Checked before any request (Graph would refuse an unknown zone on every poll).
 	const timeZone = readZone(
