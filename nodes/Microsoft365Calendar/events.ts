@@ -12,7 +12,7 @@ import { pseudonym, readPseudonymKey } from '../shared/pseudonym';
 import type { GraphTransport } from '../shared/transport';
 import { inputError } from './errors';
 import { assertOwnerAllowed } from './owner';
-import { allDayRange, graphDateTime, readTime, readZone, type Zone } from './times';
+import { allDayRange, graphDateTime, isoInZone, readTime, readZone, type Zone } from './times';
 
 const ADDRESS = /^[^@\s<>,;"]+@[^@\s<>,;"]+\.[^@\s<>,;"]+$/;
 
@@ -46,6 +46,27 @@ export function readAddresses(
 		if (!out.some((a) => a.toLowerCase() === address.toLowerCase())) out.push(address);
 	}
 	return out;
+}
+
+/**
+ * A text parameter: a string, number or boolean as text, empty for null; an object or a list (an
+ * expression that picked the wrong field) → an error naming the field, before any request.
+ */
+export function readText(
+	ctx: IExecuteFunctions,
+	raw: unknown,
+	field: string,
+	itemIndex: number,
+): string {
+	if (raw === undefined || raw === null) return '';
+	if (typeof raw === 'object')
+		throw inputError(
+			ctx.getNode(),
+			field,
+			`the expression gives ${Array.isArray(raw) ? 'a list' : 'an object'}, not text: pick the field that holds the text (or turn it into text with JSON.stringify)`,
+			itemIndex,
+		);
+	return String(raw);
 }
 
 /** Addresses read through the app credential's Mailbox Restriction (rooms, schedules). */
@@ -91,9 +112,10 @@ export interface EventFields {
 
 const WEEKDAYS = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'];
 
-function categoriesOf(raw: unknown): string[] {
-	if (Array.isArray(raw)) return raw.map((c) => String(c).trim()).filter(Boolean);
-	return String(raw ?? '')
+function categoriesOf(ctx: IExecuteFunctions, raw: unknown, itemIndex: number): string[] {
+	if (Array.isArray(raw))
+		return raw.map((c) => readText(ctx, c, 'Categories', itemIndex).trim()).filter(Boolean);
+	return readText(ctx, raw, 'Categories', itemIndex)
 		.split(',')
 		.map((c) => c.trim())
 		.filter(Boolean);
@@ -112,7 +134,8 @@ export function eventBody(
 	options: { creating: boolean },
 ): IDataObject {
 	const body: IDataObject = {};
-	if (fields.subject !== undefined) body.subject = String(fields.subject);
+	if (fields.subject !== undefined)
+		body.subject = readText(ctx, fields.subject, 'Subject', itemIndex);
 	const zone: Zone = readZone(ctx, fields.timeZone, 'Time Zone', ctx.getTimezone(), itemIndex);
 	const hasStart = fields.start !== undefined && fields.start !== '';
 	const hasEnd = fields.end !== undefined && fields.end !== '';
@@ -143,13 +166,20 @@ export function eventBody(
 						itemIndex,
 					);
 				const end = readTime(ctx, fields.end, 'End', zone, itemIndex);
-				if (end <= start)
+				if (end <= start) {
+					// Near a DST change a time in the skipped hour is moved forward: say how both were read.
+					const offset = (t: number) => isoInZone(t, zone.iana).slice(-6);
+					const dst =
+						offset(start - 12 * 3600_000) !== offset(start + 12 * 3600_000)
+							? ` (a daylight saving change falls on that day in ${zone.name}: a time in the hour it skips is moved forward by the change)`
+							: '';
 					throw inputError(
 						ctx.getNode(),
 						'End',
-						'the event ends before (or when) it starts: set End later than Start',
+						`the event ends before (or when) it starts: End is read as ${isoInZone(end, zone.iana)}, Start as ${isoInZone(start, zone.iana)}${dst}: set End later than Start`,
 						itemIndex,
 					);
+				}
 				if (fields.isAllDay === false) body.isAllDay = false;
 				body.start = graphDateTime(start, zone);
 				body.end = graphDateTime(end, zone);
@@ -165,8 +195,9 @@ export function eventBody(
 			);
 		}
 	}
-	if (fields.body !== undefined && fields.body !== '')
-		body.body = { contentType: fields.bodyType === 'html' ? 'html' : 'text', content: fields.body };
+	const content = readText(ctx, fields.body, 'Body', itemIndex);
+	if (content !== '')
+		body.body = { contentType: fields.bodyType === 'html' ? 'html' : 'text', content };
 
 	const attendees: IDataObject[] = [];
 	const add = (raw: unknown, field: string, type: 'required' | 'optional' | 'resource') => {
@@ -191,7 +222,7 @@ export function eventBody(
 	add(rooms, 'Rooms', 'resource');
 	if (attendeesGiven) body.attendees = attendees;
 
-	const locationText = fields.location?.trim();
+	const locationText = readText(ctx, fields.location, 'Location', itemIndex).trim();
 	if (rooms.length) {
 		// A room booked through the event: attendee of type resource and a location naming its
 		// mailbox (https://learn.microsoft.com/en-us/graph/api/resources/location).
@@ -223,7 +254,8 @@ export function eventBody(
 	if (fields.importance) body.importance = fields.importance;
 	if (fields.sensitivity) body.sensitivity = fields.sensitivity;
 	if (fields.showAs) body.showAs = fields.showAs;
-	if (fields.categories !== undefined) body.categories = categoriesOf(fields.categories);
+	if (fields.categories !== undefined)
+		body.categories = categoriesOf(ctx, fields.categories, itemIndex);
 	if (fields.recurrence && fields.recurrence !== 'none')
 		body.recurrence = recurrenceOf(ctx, fields, zone, startInstant, itemIndex);
 	return body;
@@ -257,7 +289,14 @@ function recurrenceOf(
 	const pattern: IDataObject = { type: fields.recurrence, interval };
 	switch (fields.recurrence) {
 		case 'weekly': {
-			const days = fields.recurrenceDays?.length ? fields.recurrenceDays : [weekday];
+			// A list, or (from an expression) text such as "monday, wednesday".
+			const raw: unknown = fields.recurrenceDays;
+			const given = (
+				Array.isArray(raw) ? raw.map((d) => String(d)) : String(raw ?? '').split(/[,;\s]+/)
+			)
+				.map((d) => d.trim().toLowerCase())
+				.filter(Boolean);
+			const days = given.length ? given : [weekday];
 			for (const day of days)
 				if (!WEEKDAYS.includes(day))
 					throw inputError(
@@ -452,13 +491,19 @@ export function shapeEvent(event: IDataObject, output: EventOutput): IDataObject
 	return output.pseudonymKey ? pseudonymiseAddresses(shaped, output.pseudonymKey) : shaped;
 }
 
+/** An address inside any text (a room's location name is its address when Create books it). */
+const ADDRESS_IN_TEXT = /[^\s@<>,;:"'()[\]]+@[^\s@<>,;:"'()[\]]+\.[A-Za-z0-9-]+/g;
+
 /**
  * Every email address in the object (`address` keys of emailAddress objects, and the
  * `locationEmailAddress` of rooms) replaced by its pseudonym; names next to them are removed, since
- * a name identifies as well as an address.
+ * a name identifies as well as an address. An address anywhere else in a text (a location's
+ * `displayName`, which Create sets to the room's address) is replaced by its pseudonym too.
  */
 export function pseudonymiseAddresses<T>(value: T, key: string): T {
 	const walk = (v: unknown): unknown => {
+		if (typeof v === 'string')
+			return v.includes('@') ? v.replace(ADDRESS_IN_TEXT, (a) => pseudonym(key, a)) : v;
 		if (Array.isArray(v)) return v.map(walk);
 		if (v === null || typeof v !== 'object') return v;
 		const out: IDataObject = {};

@@ -12,13 +12,14 @@
  * (`/calendars/{id}`), chosen from a list, by ID or by name.
  * https://learn.microsoft.com/en-us/graph/api/resources/calendar
  */
-import type {
-	IDataObject,
-	IExecuteFunctions,
-	ILoadOptionsFunctions,
-	INodeListSearchResult,
-	INodeProperties,
-	IPollFunctions,
+import {
+	NodeOperationError,
+	type IDataObject,
+	type IExecuteFunctions,
+	type ILoadOptionsFunctions,
+	type INodeListSearchResult,
+	type INodeProperties,
+	type IPollFunctions,
 } from 'n8n-workflow';
 import { assertMailboxAllowed } from '../shared/credentials/validate';
 import { mailboxLocator, mailboxOf } from '../shared/mailbox';
@@ -28,6 +29,14 @@ import type { GraphTransport } from '../shared/transport';
 import { inputError } from './errors';
 
 type Ctx = IExecuteFunctions | IPollFunctions;
+
+/**
+ * "." and "..": in a URL path they are dot segments, resolved before the request is sent
+ * (`/users/bob/calendars/..` becomes `/users/bob`), so they never stand for an ID.
+ */
+export function isDotSegment(segment: string): boolean {
+	return segment === '.' || segment === '..';
+}
 
 /** The calendar owner, resolved: the path prefix and a key for per-mailbox limits. */
 export interface CalendarOwner {
@@ -116,7 +125,8 @@ export function ownerOf(
 ): CalendarOwner {
 	const app = transport.scheme === 'application';
 	const mailbox = app || choice === 'other' ? mailboxOf(rawMailbox) : '';
-	if (/[\r\n\s/?#]/.test(mailbox)) {
+	// "." and ".." are dot segments: the URL would name another resource (/users/.. → /).
+	if (/[\r\n\s/?#]/.test(mailbox) || isDotSegment(mailbox)) {
 		throw inputError(
 			ctx.getNode(),
 			'Mailbox',
@@ -161,7 +171,7 @@ export function calendarIdSegment(
 	field = 'Calendar',
 	itemIndex?: number,
 ): string {
-	if (/[\s/?#]/.test(id))
+	if (/[\s/?#]/.test(id) || isDotSegment(id))
 		throw inputError(
 			ctx.getNode(),
 			field,
@@ -267,11 +277,14 @@ export async function resolveCalendarPath(
 	});
 	const match = page.value.find((c) => String(c.name).toLowerCase() === value.toLowerCase());
 	if (!match)
-		throw inputError(
+		// Not inputError: its "no request was made" is untrue here (the calendars were listed).
+		throw new NodeOperationError(
 			ctx.getNode(),
-			field,
-			`no calendar named "${value}" in ${owner.mailbox || 'your'} calendars: check the name, or pick the calendar from the list`,
-			options.itemIndex,
+			`${field}: no calendar named "${value}" in ${owner.mailbox || 'your'} calendars: check the name, or pick the calendar from the list`,
+			{
+				itemIndex: options.itemIndex,
+				description: `Fix the "${field}" parameter. Only the owner's calendars were read (to find the name); nothing was changed.`,
+			},
 		);
 	const id = String(match.id);
 	return { path: calendarPath(owner, id), id };

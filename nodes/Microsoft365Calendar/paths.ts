@@ -1,7 +1,7 @@
 /** Paths of events under a calendar owner, the IDs checked and encoded. */
 import type { IExecuteFunctions } from 'n8n-workflow';
 import { inputError } from './errors';
-import type { CalendarOwner } from './owner';
+import { isDotSegment, type CalendarOwner } from './owner';
 
 /** `/me/events/{id}` or `/users/{id}/events/{id}` (an event ID is unique in its mailbox). */
 export function eventPath(
@@ -12,7 +12,7 @@ export function eventPath(
 	field = 'Event ID',
 ): string {
 	const id = String(rawId ?? '').trim();
-	if (!id || /[\s/?#]/.test(id))
+	if (!id || /[\s/?#]/.test(id) || isDotSegment(id))
 		throw inputError(
 			ctx.getNode(),
 			field,

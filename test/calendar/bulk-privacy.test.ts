@@ -42,7 +42,7 @@ function seed(user: string, count: number, day: string) {
 test('30 items over 3 mailboxes: $batch rounds, every page of every member, at most 4 at once per mailbox', async () => {
 	const emu = emulator();
 	const day = '2027-03-01';
-	seed(ALICE, 150, day);
+	seed(ALICE, 1500, day);
 	seed(BOB, 40, day);
 	seed(CAROL, 5, day);
 	emu.mail.processingMs = 15;
@@ -73,8 +73,8 @@ test('30 items over 3 mailboxes: $batch rounds, every page of every member, at m
 		const index = (item.pairedItem as { item: number }).item;
 		perItem.set(index, (perItem.get(index) ?? 0) + 1);
 	}
-	for (let i = 0; i < 30; i++) expect(perItem.get(i)).toBe([150, 40, 5][i % 3]);
-	// Alice's 150 events are 2 pages of 100: 10 items x 2 + Bob 10 x 1 + Carol 10 x 1 = 40 members.
+	for (let i = 0; i < 30; i++) expect(perItem.get(i)).toBe([1500, 40, 5][i % 3]);
+	// Alice's 1,500 events are 2 pages of 1,000: 10 items x 2 + Bob 10 x 1 + Carol 10 x 1 = 40 members.
 	const outer = graphRequests(emu, mark);
 	expect(outer.every((r) => r.url.endsWith('/$batch'))).toBe(true);
 	const members = emu.since(mark).filter((e) => e.batchSeq !== undefined);

@@ -84,3 +84,27 @@ test("an SMTP host from a node parameter or an item is not used: the credential'
 	expect(emu.smtp!.received.at(-1)).toMatchObject({ rcptTo: [ALICE], scheme: 'application' });
 	expect(foreign.connections).toBe(0);
 });
+
+test('a "." or ".." segment (an ID, mailbox or name given as such) is refused before any request: it would name another resource', async () => {
+	const emu = emulator();
+	const transport = new GraphTransport(NODE, emulatorProvider(emu, 'delegated'), {
+		retry: { waitScale: 0.001 },
+	});
+	const mark = emu.mark();
+	for (const url of [
+		'/users/../messages',
+		'/users/alice@contoso.onmicrosoft.com/events/..',
+		'/me/mailFolders/./messages',
+		'/users/%2E%2E/messages',
+		'/users/%2e/events?$top=1',
+	]) {
+		await expect(
+			transport.request({ effect: 'replaceable', method: 'DELETE', url }),
+		).rejects.toThrow(/has a "\." or "\.\." segment/);
+	}
+	expect(emu.since(mark)).toEqual([]);
+	// Dots inside a segment are ordinary characters.
+	await expect(
+		transport.request({ effect: 'read', method: 'GET', url: '/users/first.last..x@contoso.com' }),
+	).rejects.not.toThrow(/segment/);
+});

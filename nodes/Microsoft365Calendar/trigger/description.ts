@@ -58,9 +58,10 @@ export const properties: INodeProperties[] = [
 		displayName: 'Look Ahead (Days)',
 		name: 'lookAheadDays',
 		type: 'number',
-		typeOptions: { minValue: 0, maxValue: 1460 },
+		typeOptions: { minValue: 0, maxValue: 1459 },
 		default: DEFAULT_LOOK_AHEAD_DAYS,
-		description: 'Watch events that start up to this many days after today (UTC)',
+		description:
+			'Watch events that start up to this many days after today (UTC). With Look Back, the window spans at most 1,825 days, the longest calendar view Graph serves.',
 	},
 	{
 		displayName:

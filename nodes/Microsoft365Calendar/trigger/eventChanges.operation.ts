@@ -25,6 +25,7 @@ import { declareGraphCalls } from '../../shared/operations';
 import { readPseudonymKey } from '../../shared/pseudonym';
 import { shapeEvent, type EventOutput } from '../events';
 import { resolveCalendarPath, resolveOwner } from '../owner';
+import { readZone } from '../times';
 import { DEFAULT_LOOK_AHEAD_DAYS, DEFAULT_LOOK_BACK_DAYS } from './description';
 import { runRound, type CalendarState, type Change, type Window } from './sync';
 
@@ -77,9 +78,15 @@ export async function poll(this: IPollFunctions): Promise<INodeExecutionData[][]
 	const window = windowAt(
 		Date.now(),
 		days(this, 'lookBackDays', DEFAULT_LOOK_BACK_DAYS, 365),
-		days(this, 'lookAheadDays', DEFAULT_LOOK_AHEAD_DAYS, 1460),
+		days(this, 'lookAheadDays', DEFAULT_LOOK_AHEAD_DAYS, 1459),
 	);
-	const timeZone = String(options.outputTimeZone ?? '').trim() || this.getTimezone();
+	// Checked before any request (Graph would refuse an unknown zone on every poll).
+	const timeZone = readZone(
+		this,
+		options.outputTimeZone,
+		'Output Time Zone',
+		this.getTimezone(),
+	).name;
 	// The key is checked before any request, like the owner.
 	const output: EventOutput = {
 		metadataOnly: options.metadataOnly === true,
@@ -98,7 +105,9 @@ export async function poll(this: IPollFunctions): Promise<INodeExecutionData[][]
 	const shape = (changeType: string, event: IDataObject): INodeExecutionData => ({
 		json: {
 			changeType,
-			...shapeEvent(event, output),
+			// A deleted occurrence is only its ID: nothing to shape (Metadata Only would add
+			// attendee and location counts of 0 it does not know).
+			...(changeType === 'deleted' ? { id: event.id } : shapeEvent(event, output)),
 			...(event.removedReason !== undefined ? { removedReason: event.removedReason } : {}),
 		},
 	});

@@ -57,6 +57,13 @@ export interface RequestState {
 	};
 	/** A failure that is neither HTTP nor network (bad body, ...). */
 	failure?: unknown;
+	/**
+	 * An earlier attempt may have reached the service and acted (its answer was lost, or Graph's
+	 * gateway timed out): a DELETE that then finds nothing has done what it asked.
+	 */
+	earlierAttemptMayHaveActed?: boolean;
+	/** The DELETE answered 404 after such an attempt, and is reported as done. */
+	goneAfterRetry?: boolean;
 }
 
 /** Why a failed request was not (or no longer) sent again. */
@@ -270,9 +277,23 @@ export class RetryMiddleware implements Middleware {
 				recordWait(this.stats, decision);
 				if (!(await this.pause(decision.waitMs, state))) return;
 				state.network = undefined;
+				state.earlierAttemptMayHaveActed = true;
 				continue;
 			}
 			const response = context.response!;
+			if (
+				state.method === 'DELETE' &&
+				response.status === 404 &&
+				state.earlierAttemptMayHaveActed
+			) {
+				// The earlier attempt deleted it: what the DELETE asked is done. Reporting Graph's 404
+				// would call a deleted item a failure (and a wrong ID).
+				if (state.responseMode === 'stream') await response.body?.cancel().catch(() => undefined);
+				context.response = new Response(null, { status: 204 });
+				state.bodyBuffer = Buffer.alloc(0);
+				state.goneAfterRetry = true;
+				return;
+			}
 			const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'));
 			state.retryAfterMs = retryAfterMs;
 			if (!mayRetryStatus(state.effect, response.status, retryAfterMs) || !state.replayable) return;
@@ -284,6 +305,7 @@ export class RetryMiddleware implements Middleware {
 			if (state.responseMode === 'stream') await response.body?.cancel().catch(() => undefined);
 			recordWait(this.stats, decision);
 			if (!(await this.pause(decision.waitMs, state))) return;
+			if (response.status === 504) state.earlierAttemptMayHaveActed = true;
 		}
 	}
 

@@ -184,6 +184,21 @@ export class GraphTransport {
 			}
 		} else {
 			const path = pathOrUrl.startsWith('/') ? pathOrUrl : `/${pathOrUrl}`;
+			// An ID or name given as "." or ".." becomes a dot segment, which the URL resolves away
+			// (`/users/bob/events/..` is `/users/bob/`): it would name another resource.
+			if (
+				path
+					.split('?')[0]
+					.split('/')
+					.some((segment) => /^(\.|%2e){1,2}$/i.test(segment))
+			) {
+				throw refusedRequestError(
+					this.node,
+					`"${path.split('?')[0]}" has a "." or ".." segment`,
+					'An ID, mailbox or name given as "." or ".." would name another resource: enter the real value; no request was made.',
+					{ itemIndex },
+				);
+			}
 			const versioned = /^\/(v1\.0|beta)(\/|$|\?)/i.test(path)
 				? `${this.origin}${path}`
 				: `${this.root}${path}`;

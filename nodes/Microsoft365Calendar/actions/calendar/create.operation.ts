@@ -8,6 +8,7 @@ import { getTransport } from '../../../shared/node-common';
 import { declareGraphCalls } from '../../../shared/operations';
 import type { ItemResult } from '../../../shared/router';
 import { inputError } from '../../errors';
+import { readText } from '../../events';
 import { resolveOwner } from '../../owner';
 
 // https://learn.microsoft.com/en-us/graph/api/resources/calendar (color: calendarColor)
@@ -63,7 +64,12 @@ export const graphCalls = declareGraphCalls([
  * make a second calendar of the same name, so the request is `createOnce`.
  */
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<ItemResult> {
-	const name = String(this.getNodeParameter('name', itemIndex, '')).trim();
+	const name = readText(
+		this,
+		this.getNodeParameter('name', itemIndex, ''),
+		'Name',
+		itemIndex,
+	).trim();
 	if (!name) throw inputError(this.getNode(), 'Name', 'enter a name for the calendar', itemIndex);
 	const color = String(this.getNodeParameter('color', itemIndex, 'auto'));
 	const transport = await getTransport(this, itemIndex);

@@ -2,6 +2,7 @@ import { updateDisplayOptions, type IExecuteFunctions, type INodeProperties } fr
 import { getTransport } from '../../../shared/node-common';
 import { declareGraphCalls } from '../../../shared/operations';
 import type { ItemResult } from '../../../shared/router';
+import { readText } from '../../events';
 import { eventPath } from '../../paths';
 import { resolveOwner } from '../../owner';
 import { eventIdField } from './fields';
@@ -40,7 +41,12 @@ export const graphCalls = declareGraphCalls([
  * answers 400 for an attendee's copy: only the organizer can cancel). Sends mail: createOnce.
  */
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<ItemResult> {
-	const comment = String(this.getNodeParameter('comment', itemIndex, ''));
+	const comment = readText(
+		this,
+		this.getNodeParameter('comment', itemIndex, ''),
+		'Message to Attendees',
+		itemIndex,
+	);
 	const transport = await getTransport(this, itemIndex);
 	const owner = resolveOwner(this, transport, itemIndex);
 	const id = String(this.getNodeParameter('eventId', itemIndex, '')).trim();

@@ -4,11 +4,10 @@ import {
 	type IExecuteFunctions,
 	type INodeProperties,
 } from 'n8n-workflow';
-import { mayHaveActed } from '../../../shared/errors';
 import { getTransport } from '../../../shared/node-common';
 import { declareGraphCalls } from '../../../shared/operations';
 import type { ItemResult } from '../../../shared/router';
-import { eventBody, transactionIdFor, type EventFields } from '../../events';
+import { eventBody, readText, transactionIdFor, type EventFields } from '../../events';
 import { inputError, nodeError } from '../../errors';
 import { resolveCalendarPath, resolveOwner } from '../../owner';
 import { preferTimeZone, readZone } from '../../times';
@@ -149,13 +148,20 @@ export const graphCalls = declareGraphCalls([
 
 /**
  * Creates an event. The body carries a `transactionId` (the user's, or derived from the execution
- * and the item): if the answer is lost after Graph may have created the event, the same body is
- * sent once more, and Graph answers with the event it made instead of making a second.
+ * and the item), and Graph answers a repeat of the same transactionId with the event it made
+ * instead of making a second (https://learn.microsoft.com/en-us/graph/api/resources/event,
+ * transactionId). So this POST is a replaceable write: the transport may send it again after a
+ * lost answer, as it does a PATCH; the operation itself never repeats it.
  */
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<ItemResult> {
 	const extra = this.getNodeParameter('additionalFields', itemIndex, {}) as IDataObject;
 	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
-	const subject = String(this.getNodeParameter('subject', itemIndex, '')).trim();
+	const subject = readText(
+		this,
+		this.getNodeParameter('subject', itemIndex, ''),
+		'Subject',
+		itemIndex,
+	).trim();
 	if (!subject) throw inputError(this.getNode(), 'Subject', 'enter the subject', itemIndex);
 	const recurrence = this.getNodeParameter('recurrence', itemIndex, 'none') as string;
 	const fields: EventFields = {
@@ -195,21 +201,16 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const rawCalendar = this.getNodeParameter('calendar', itemIndex, '');
 	const calendar = await resolveCalendarPath(this, transport, owner, rawCalendar, { itemIndex });
 	const url = calendar.id ? `${calendar.path}/events` : `${owner.path}/events`;
-	const send = async () =>
-		await transport.request<IDataObject>({
-			effect: 'createOnce',
+	try {
+		return await transport.request<IDataObject>({
+			effect: 'replaceable',
 			method: 'POST',
 			url,
 			body,
 			headers: { Prefer: preferTimeZone(outputZone) },
 			itemIndex,
 		});
-	try {
-		return await send();
 	} catch (error) {
-		// The answer was lost after Graph may have acted: the same transactionId makes the repeat
-		// safe (Graph does not create a second event for it).
-		if (!mayHaveActed(error)) throw nodeError(this.getNode(), error, itemIndex);
-		return await send();
+		throw nodeError(this.getNode(), error, itemIndex);
 	}
 }

@@ -2,7 +2,7 @@ import { updateDisplayOptions, type IExecuteFunctions, type INodeProperties } fr
 import { getTransport } from '../../../shared/node-common';
 import { declareGraphCalls } from '../../../shared/operations';
 import type { ItemResult } from '../../../shared/router';
-import { readAddresses } from '../../events';
+import { readAddresses, readText } from '../../events';
 import { inputError } from '../../errors';
 import { eventPath } from '../../paths';
 import { resolveOwner } from '../../owner';
@@ -55,7 +55,12 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	);
 	if (!to.length)
 		throw inputError(this.getNode(), 'To', 'enter at least one address to forward to', itemIndex);
-	const comment = String(this.getNodeParameter('comment', itemIndex, ''));
+	const comment = readText(
+		this,
+		this.getNodeParameter('comment', itemIndex, ''),
+		'Comment',
+		itemIndex,
+	);
 	const transport = await getTransport(this, itemIndex);
 	const owner = resolveOwner(this, transport, itemIndex);
 	const id = String(this.getNodeParameter('eventId', itemIndex, '')).trim();

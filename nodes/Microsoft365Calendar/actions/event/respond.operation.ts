@@ -8,6 +8,7 @@ import { getTransport } from '../../../shared/node-common';
 import { declareGraphCalls } from '../../../shared/operations';
 import type { ItemResult } from '../../../shared/router';
 import { inputError } from '../../errors';
+import { readText } from '../../events';
 import { eventPath } from '../../paths';
 import { resolveOwner } from '../../owner';
 import { graphDateTime, readWindow, readZone } from '../../times';
@@ -123,7 +124,12 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 			`"${response}" is not a response: choose Accept, Tentatively Accept or Decline`,
 			itemIndex,
 		);
-	const comment = String(this.getNodeParameter('comment', itemIndex, ''));
+	const comment = readText(
+		this,
+		this.getNodeParameter('comment', itemIndex, ''),
+		'Comment',
+		itemIndex,
+	);
 	const sendResponse = this.getNodeParameter('sendResponse', itemIndex, true) as boolean;
 	const body: IDataObject = { sendResponse };
 	if (comment) body.comment = comment;
