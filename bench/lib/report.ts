@@ -126,9 +126,13 @@ const mb = (bytes: number) =>
 	Number.isFinite(bytes) ? `${Math.max(0, Math.round(bytes / 1e6))} MB` : '–';
 
 function speedup(s: ScenarioResult): number {
-	const ours = s.sides.ours.median?.nodeMs;
-	const builtin = s.sides['built-in'].median?.nodeMs;
-	return ours && builtin ? builtin / ours : NaN;
+	const ours = s.sides.ours.median;
+	const builtin = s.sides['built-in'].median;
+	// Times of answers that are not the same (e.g. 50 series masters against 2,000 occurrences)
+	// are not compared.
+	if (s.outputItems && (ours?.items !== s.outputItems || builtin?.items !== s.outputItems))
+		return NaN;
+	return ours?.nodeMs && builtin?.nodeMs ? builtin.nodeMs / ours.nodeMs : NaN;
 }
 
 export function evaluateTargets(results: Omit<BenchResults, 'targets'>): BenchResults['targets'] {
