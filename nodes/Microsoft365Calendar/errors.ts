@@ -1,5 +1,5 @@
 /** Bad input: a NodeOperationError that names the field and the fix, raised before any request. */
-import { NodeOperationError, type INode } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError, type INode } from 'n8n-workflow';
 
 export function inputError(
 	node: INode,
@@ -10,5 +10,17 @@ export function inputError(
 	return new NodeOperationError(node, `${field}: ${message}`, {
 		itemIndex,
 		description: `Fix the "${field}" parameter; no request was made.`,
+	});
+}
+
+/** An error as n8n shows it: n8n errors as they are, anything else wrapped for the item. */
+export function nodeError(
+	node: INode,
+	error: unknown,
+	itemIndex?: number,
+): NodeApiError | NodeOperationError {
+	if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
+	return new NodeOperationError(node, error instanceof Error ? error : String(error), {
+		itemIndex,
 	});
 }

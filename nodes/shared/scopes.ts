@@ -90,6 +90,18 @@ export const SCOPE_GROUPS: ScopeOption[] = [
 		note: 'Read and write sites, lists and files the user can access',
 	},
 	{
+		value: 'calendars',
+		name: 'Calendars',
+		scopes: [
+			'Calendars.Read',
+			'Calendars.ReadWrite',
+			'Calendars.ReadWrite.Shared',
+			'Place.Read.All',
+		],
+		default: false,
+		note: "Read and manage the user's and shared calendars, free/busy and meeting times, forward invitations; list rooms (Place.Read.All needs admin consent)",
+	},
+	{
 		value: 'directoryRead',
 		name: 'Directory Read',
 		scopes: ['User.Read.All', 'GroupMember.Read.All'],

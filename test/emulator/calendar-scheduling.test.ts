@@ -206,7 +206,7 @@ describe('places', () => {
 		expect(rooms.status).toBe(200);
 		expect(rooms.body.value.map((r: any) => r.emailAddress).sort()).toEqual(
 			[
-				'boardroom@contoso.onmicrosoft.com',
+				'room-5@contoso.onmicrosoft.com',
 				'room-1@contoso.onmicrosoft.com',
 				'room-2@contoso.onmicrosoft.com',
 				'room-3@contoso.onmicrosoft.com',

@@ -4,6 +4,7 @@
  * `Prefer: outlook.timezone`, permission refusals, the meeting flow (requests, responses, room
  * booking), and calendarView delta rounds.
  */
+import { request } from 'node:https';
 import { graph, mintToken, useEmulator } from '../helpers/emulator';
 
 const emulator = useEmulator({ accessTokenLifetime: 3600 });
@@ -13,6 +14,27 @@ const CAROL = 'carol@contoso.onmicrosoft.com';
 
 function app(roles = ['Calendars.Read', 'Calendars.ReadWrite']): string {
 	return mintToken(emulator(), { roles });
+}
+
+function rawGet(url: string, token: string): Promise<{ status: number; body: any }> {
+	return new Promise((resolve, reject) => {
+		const req = request(
+			url,
+			{ agent: false, ca: emulator().caPem, headers: { Authorization: `Bearer ${token}` } },
+			(res) => {
+				const chunks: Buffer[] = [];
+				res.on('data', (c: Buffer) => chunks.push(c));
+				res.on('end', () =>
+					resolve({
+						status: res.statusCode ?? 0,
+						body: JSON.parse(Buffer.concat(chunks).toString() || '{}'),
+					}),
+				);
+			},
+		);
+		req.on('error', reject);
+		req.end();
+	});
 }
 
 function view(user: string, from: string, to: string, extra = '') {
@@ -348,7 +370,7 @@ describe('recurrence patterns and ranges', () => {
 describe('the meeting flow', () => {
 	const DANA = 'dana.oneil@contoso.onmicrosoft.com';
 	const ROOM1 = 'room-1@contoso.onmicrosoft.com';
-	const BOARDROOM = 'boardroom@contoso.onmicrosoft.com';
+	const BOARDROOM = 'room-5@contoso.onmicrosoft.com';
 	const mailToken = () => mintToken(emulator(), { roles: ['Mail.Read'] });
 	const meeting = (subject: string, attendees: Array<[string, string]>, hour = 9) => ({
 		subject,
@@ -580,5 +602,226 @@ describe('calendarView delta', () => {
 		const expired = await graph(emu, 'GET', third.delta, token);
 		expect(expired.status).toBe(410);
 		expect(expired.body.error.code).toBe('syncStateNotFound');
+	});
+});
+
+describe('limits and the test API over HTTP', () => {
+	test("calendar routes share Outlook's 4 concurrent requests per app and mailbox", async () => {
+		const emu = emulator();
+		const token = app();
+		emu.mail.processingMs = 500; // long enough for every TLS handshake to land while the first four wait
+		const before = emu.mail.throttled;
+		try {
+			// One socket per request (fetch's pool would queue them behind a few connections).
+			const calls = await Promise.all(
+				Array.from({ length: 8 }, () =>
+					rawGet(`${emu.graphUrl}/users/${CAROL}/events?$top=1`, token),
+				),
+			);
+			const throttled = calls.filter((c) => c.status === 429);
+			expect(throttled.length).toBeGreaterThan(0);
+			expect(throttled[0].body.error.code).toBe('ApplicationThrottled');
+			expect(calls.filter((c) => c.status === 200).length).toBeGreaterThan(0);
+			expect(emu.mail.maxConcurrency(CAROL)).toBe(4);
+			expect(emu.mail.throttled - before).toBe(throttled.length);
+		} finally {
+			emu.mail.processingMs = 1;
+		}
+	});
+
+	test('/_emulator/calendar/events: create (with meeting requests), update, cancel, delete', async () => {
+		const emu = emulator();
+		const admin = (method: string, path: string, body?: unknown) =>
+			graph(emu, method, `${emu.url}/_emulator/calendar/events${path}`, undefined, body);
+		const created = await admin('POST', `?user=${ALICE}`, {
+			subject: 'From another process',
+			start: { dateTime: '2028-03-01T09:00:00', timeZone: 'UTC' },
+			end: { dateTime: '2028-03-01T10:00:00', timeZone: 'UTC' },
+			attendees: [{ type: 'required', emailAddress: { address: BOB } }],
+		});
+		expect(created.status).toBe(200);
+		expect(created.body.organizer.emailAddress.address).toBe(ALICE);
+		expect(emu.mail.messages(BOB).some((m) => m.subject === 'From another process')).toBe(true);
+		const id = encodeURIComponent(created.body.id);
+		const patched = await admin('PATCH', `/${id}?user=${ALICE}`, { subject: 'Renamed' });
+		expect(patched.body.subject).toBe('Renamed');
+		expect(emu.calendar.events(BOB).some((e) => e.subject === 'Renamed')).toBe(true);
+		expect((await admin('POST', `/${id}/cancel?user=${ALICE}`, { comment: 'off' })).status).toBe(
+			204,
+		);
+		expect(emu.mail.messages(BOB).some((m) => m.subject === 'Canceled: Renamed')).toBe(true);
+		expect((await admin('DELETE', `/${id}?user=${ALICE}`)).status).toBe(404);
+		const again = await admin('POST', `?user=${ALICE}`, {
+			subject: 'Short-lived',
+			start: { dateTime: '2028-03-02T09:00:00', timeZone: 'UTC' },
+			end: { dateTime: '2028-03-02T10:00:00', timeZone: 'UTC' },
+		});
+		expect(
+			(await admin('DELETE', `/${encodeURIComponent(again.body.id)}?user=${ALICE}`)).status,
+		).toBe(204);
+		expect(emu.calendar.events(ALICE).some((e) => e.id === again.body.id)).toBe(false);
+	});
+
+	test('seedEvents stores many events fast and sends no meeting requests', () => {
+		const emu = emulator();
+		const inbox = emu.mail.messages(BOB).length;
+		const started = Date.now();
+		const count = emu.calendar.seedEvents(
+			ALICE,
+			Array.from({ length: 2000 }, (_, i) => ({
+				subject: `Seeded ${i}`,
+				start: { dateTime: `2029-01-01T${String(i % 24).padStart(2, '0')}:00:00`, timeZone: 'UTC' },
+				end: { dateTime: `2029-01-01T${String(i % 24).padStart(2, '0')}:30:00`, timeZone: 'UTC' },
+				attendees: [{ type: 'required', emailAddress: { address: BOB } }],
+			})),
+		);
+		expect(count).toBe(2000);
+		expect(Date.now() - started).toBeLessThan(5000);
+		expect(emu.mail.messages(BOB)).toHaveLength(inbox);
+	});
+});
+
+describe('calendars, delegated access, forward, all-day series', () => {
+	const GINA_FREE = 'servicedesk@contoso.onmicrosoft.com';
+
+	test('create a calendar (a duplicate name is refused), its events and view; the default calendar stays', async () => {
+		const emu = emulator();
+		const token = app();
+		const created = await graph(emu, 'POST', `/users/${GINA_FREE}/calendars`, token, {
+			name: 'Rota',
+		});
+		expect(created.status).toBe(201);
+		expect(created.body.isDefaultCalendar).toBe(false);
+		const dup = await graph(emu, 'POST', `/users/${GINA_FREE}/calendars`, token, { name: 'rota' });
+		expect(dup.status).toBe(409);
+		const id = created.body.id;
+		const event = await graph(emu, 'POST', `/users/${GINA_FREE}/calendars/${id}/events`, token, {
+			subject: 'On call',
+			start: { dateTime: '2028-05-01T08:00:00', timeZone: 'UTC' },
+			end: { dateTime: '2028-05-01T16:00:00', timeZone: 'UTC' },
+		});
+		expect(event.status).toBe(201);
+		const inRota = await graph(emu, 'GET', `/users/${GINA_FREE}/calendars/${id}/events`, token);
+		expect(inRota.body.value.map((e: any) => e.subject)).toEqual(['On call']);
+		const defaultView = await graph(
+			emu,
+			'GET',
+			`/users/${GINA_FREE}/calendar/calendarView?startDateTime=2028-05-01T00:00:00Z&endDateTime=2028-05-02T00:00:00Z`,
+			token,
+		);
+		expect(defaultView.body.value).toHaveLength(0);
+		const rotaView = await graph(
+			emu,
+			'GET',
+			`/users/${GINA_FREE}/calendars/${id}/calendarView?startDateTime=2028-05-01T00:00:00Z&endDateTime=2028-05-02T00:00:00Z`,
+			token,
+		);
+		expect(rotaView.body.value).toHaveLength(1);
+		const list = await graph(
+			emu,
+			'GET',
+			`/users/${GINA_FREE}/calendars?$filter=name eq 'Rota'`,
+			token,
+		);
+		expect(list.body.value).toHaveLength(1);
+		const def = await graph(emu, 'GET', `/users/${GINA_FREE}/calendar`, token);
+		expect(def.body.isDefaultCalendar).toBe(true);
+		expect(
+			(await graph(emu, 'DELETE', `/users/${GINA_FREE}/calendars/${def.body.id}`, token)).status,
+		).toBe(400);
+		expect((await graph(emu, 'DELETE', `/users/${GINA_FREE}/calendars/${id}`, token)).status).toBe(
+			204,
+		);
+		expect(emu.calendar.calendars(GINA_FREE)).toHaveLength(1);
+	});
+
+	test('delegated: /me works with Calendars.Read; another user needs a .Shared scope', async () => {
+		const emu = emulator();
+		emu.calendar.seedEvents(BOB, [
+			{
+				subject: 'Bob only',
+				start: { dateTime: '2028-06-01T09:00:00', timeZone: 'UTC' },
+				end: { dateTime: '2028-06-01T10:00:00', timeZone: 'UTC' },
+			},
+		]);
+		const bob = mintToken(emu, { user: BOB, scopes: ['Calendars.Read'] });
+		const mine = await graph(
+			emu,
+			'GET',
+			'/me/calendarView?startDateTime=2028-06-01T00:00:00Z&endDateTime=2028-06-02T00:00:00Z',
+			bob,
+		);
+		expect(mine.body.value.map((e: any) => e.subject)).toEqual(['Bob only']);
+		const alice = mintToken(emu, { user: ALICE, scopes: ['Calendars.Read'] });
+		const other = await graph(emu, 'GET', `/users/${BOB}/events`, alice);
+		expect(other.status).toBe(403);
+		const shared = mintToken(emu, {
+			user: ALICE,
+			scopes: ['Calendars.Read', 'Calendars.Read.Shared'],
+		});
+		expect((await graph(emu, 'GET', `/users/${BOB}/events`, shared)).status).toBe(200);
+		const appMe = await graph(emu, 'GET', '/me/events', app());
+		expect(appMe.status).toBe(400);
+	});
+
+	test('forward sends a meeting request and a copy; $orderby on events', async () => {
+		const emu = emulator();
+		const token = app();
+		const original = emu.calendar.createEvent(GINA_FREE, {
+			subject: 'Forwarded',
+			start: { dateTime: '2028-07-03T09:00:00', timeZone: 'UTC' },
+			end: { dateTime: '2028-07-03T10:00:00', timeZone: 'UTC' },
+		});
+		const fwd = await graph(
+			emu,
+			'POST',
+			`/users/${GINA_FREE}/events/${original.id}/forward`,
+			token,
+			{
+				toRecipients: [{ emailAddress: { address: CAROL } }],
+				comment: 'FYI',
+			},
+		);
+		expect(fwd.status).toBe(202);
+		const request = emu.mail.messages(CAROL).find((m) => m.subject === 'Forwarded')!;
+		expect(request.eventMessage?.meetingMessageType).toBe('meetingRequest');
+		expect(emu.calendar.events(CAROL).some((e) => e.subject === 'Forwarded')).toBe(true);
+		emu.calendar.createEvent(GINA_FREE, {
+			subject: 'Earlier',
+			start: { dateTime: '2028-07-01T09:00:00', timeZone: 'UTC' },
+			end: { dateTime: '2028-07-01T10:00:00', timeZone: 'UTC' },
+		});
+		const ordered = await graph(
+			emu,
+			'GET',
+			`/users/${GINA_FREE}/events?$orderby=start/dateTime desc&$select=subject`,
+			token,
+		);
+		const subjects = ordered.body.value.map((e: any) => e.subject);
+		expect(subjects.indexOf('Forwarded')).toBeLessThan(subjects.indexOf('Earlier'));
+	});
+
+	test('an all-day weekly series stays on local midnight across DST', () => {
+		const emu = emulator();
+		emu.calendar.createEvent(GINA_FREE, {
+			subject: 'Home office',
+			isAllDay: true,
+			start: { dateTime: '2028-03-20T00:00:00', timeZone: 'W. Europe Standard Time' },
+			end: { dateTime: '2028-03-21T00:00:00', timeZone: 'W. Europe Standard Time' },
+			recurrence: {
+				pattern: { type: 'weekly', interval: 1, daysOfWeek: ['monday'] },
+				range: { type: 'numbered', startDate: '2028-03-20', numberOfOccurrences: 3 },
+			},
+		});
+		const starts = emu.calendar
+			.view(GINA_FREE, '2028-03-01T00:00:00Z', '2028-05-01T00:00:00Z')
+			.filter((e) => e.subject === 'Home office')
+			.map((e) => [(e.start as any).dateTime.slice(0, 16), e.isAllDay]);
+		// Europe moves to summer time on 2028-03-26: midnight is 23:00Z, then 22:00Z
+		expect(starts).toEqual([
+			['2028-03-19T23:00', true],
+			['2028-03-26T22:00', true],
+			['2028-04-02T22:00', true],
+		]);
 	});
 });

@@ -21,7 +21,12 @@ export const properties: INodeProperties[] = [
 		name: 'resource',
 		type: 'options',
 		noDataExpression: true,
-		options: [{ name: 'Calendar', value: 'calendar' }],
+		options: [
+			{ name: 'Calendar', value: 'calendar' },
+			{ name: 'Event', value: 'event' },
+			{ name: 'Room', value: 'room' },
+			{ name: 'Schedule', value: 'schedule' },
+		],
 		default: 'event',
 	},
 	// Whose calendar: events and calendars live in a mailbox; free/busy is read through one

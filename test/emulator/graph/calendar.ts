@@ -1149,16 +1149,22 @@ export class CalendarService {
 				for (const [orig, seq] of event.cancelled) {
 					if (seq > since && seq <= until) {
 						const id = occurrenceId(event.id, orig);
-						if (!seen.has(id) && overlaps(orig, orig + (event.endMs - event.startMs), from, to))
+						if (!seen.has(id) && overlaps(orig, orig + (event.endMs - event.startMs), from, to)) {
+							seen.add(id);
 							entries.push({ key: seq, json: removed(id) });
+						}
 					}
 				}
 			}
+			// A deleted exception also cancels its occurrence: one @removed per ID.
 			for (const [, { seq, event }] of box.removed) {
 				if (seq <= since || seq > until) continue;
 				if (calendar && event.calendarId !== calendar.id) continue;
-				for (const i of box.instancesOf(event, from, to))
+				for (const i of box.instancesOf(event, from, to)) {
+					if (seen.has(i.id)) continue;
+					seen.add(i.id);
 					entries.push({ key: seq, json: removed(i.id) });
+				}
 			}
 			entries.sort((a, b) => a.key - b.key);
 		}

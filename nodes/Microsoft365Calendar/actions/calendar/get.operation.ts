@@ -17,10 +17,17 @@ export const description = updateDisplayOptions(
 	properties,
 );
 
-// https://learn.microsoft.com/en-us/graph/api/calendar-get
+// https://learn.microsoft.com/en-us/graph/api/calendar-get (Calendars.ReadBasic, as listing the
+// calendars; the permissions catalogue lacks the path).
 export const graphCalls = declareGraphCalls([
-	{ method: 'GET', path: '/users/{id}/calendars/{id}' },
-	{ method: 'GET', path: '/me/calendars/{id}', scheme: 'delegated', when: 'Calendar Owner is Me' },
+	{ method: 'GET', path: '/users/{id}/calendars/{id}', catalogueAs: '/users/{id}/calendars' },
+	{
+		method: 'GET',
+		path: '/me/calendars/{id}',
+		scheme: 'delegated',
+		when: 'Calendar Owner is Me',
+		catalogueAs: '/me/calendars',
+	},
 	{ method: 'GET', path: '/users/{id}/calendars', when: 'the calendar is named by name' },
 ]);
 

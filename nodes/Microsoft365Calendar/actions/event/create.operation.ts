@@ -9,7 +9,7 @@ import { getTransport } from '../../../shared/node-common';
 import { declareGraphCalls } from '../../../shared/operations';
 import type { ItemResult } from '../../../shared/router';
 import { eventBody, transactionIdFor, type EventFields } from '../../events';
-import { inputError } from '../../errors';
+import { inputError, nodeError } from '../../errors';
 import { resolveCalendarPath, resolveOwner } from '../../owner';
 import { preferTimeZone, readZone } from '../../times';
 import {
@@ -41,10 +41,10 @@ const properties: INodeProperties[] = [
 		name: 'recurrence',
 		type: 'options',
 		options: [
-			{ name: 'Does Not Repeat', value: 'none' },
 			{ name: 'Daily', value: 'daily' },
-			{ name: 'Weekly', value: 'weekly' },
+			{ name: 'Does Not Repeat', value: 'none' },
 			{ name: 'Monthly (Same Day of the Month)', value: 'absoluteMonthly' },
+			{ name: 'Weekly', value: 'weekly' },
 			{ name: 'Yearly (Same Date)', value: 'absoluteYearly' },
 		],
 		default: 'none',
@@ -64,13 +64,13 @@ const properties: INodeProperties[] = [
 		name: 'recurrenceDays',
 		type: 'multiOptions',
 		options: [
-			{ name: 'Monday', value: 'monday' },
-			{ name: 'Tuesday', value: 'tuesday' },
-			{ name: 'Wednesday', value: 'wednesday' },
-			{ name: 'Thursday', value: 'thursday' },
 			{ name: 'Friday', value: 'friday' },
+			{ name: 'Monday', value: 'monday' },
 			{ name: 'Saturday', value: 'saturday' },
 			{ name: 'Sunday', value: 'sunday' },
+			{ name: 'Thursday', value: 'thursday' },
+			{ name: 'Tuesday', value: 'tuesday' },
+			{ name: 'Wednesday', value: 'wednesday' },
 		],
 		default: [],
 		description: "Days of the week it occurs on (none chosen: Start's day)",
@@ -209,7 +209,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	} catch (error) {
 		// The answer was lost after Graph may have acted: the same transactionId makes the repeat
 		// safe (Graph does not create a second event for it).
-		if (!mayHaveActed(error)) throw error;
+		if (!mayHaveActed(error)) throw nodeError(this.getNode(), error, itemIndex);
 		return await send();
 	}
 }

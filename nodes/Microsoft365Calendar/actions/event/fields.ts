@@ -9,7 +9,7 @@ export const eventIdField: INodeProperties = {
 	type: 'string',
 	default: '',
 	required: true,
-	description: 'The "id" of the event, from Get Many, Create or the trigger',
+	description: 'The ID of the event, from the output of Get Many, Create or the trigger',
 };
 
 /** The calendar of an event operation: the owner's default calendar when left empty. */

@@ -80,7 +80,8 @@ export const description = updateDisplayOptions(
 // https://learn.microsoft.com/en-us/graph/api/user-list-calendarview
 // https://learn.microsoft.com/en-us/graph/api/user-list-events
 export const graphCalls = declareGraphCalls([
-	{ method: 'GET', path: '/users/{id}/calendarView', when: 'Return is Calendar View' },
+	// Every listing needs the same permission: the calendar view is declared as always made.
+	{ method: 'GET', path: '/users/{id}/calendarView' },
 	{
 		method: 'GET',
 		path: '/users/{id}/calendars/{id}/calendarView',
@@ -93,7 +94,15 @@ export const graphCalls = declareGraphCalls([
 		when: 'Return is Events as Stored and a Calendar is chosen',
 	},
 	{ method: 'GET', path: '/users/{id}/calendars', when: 'the calendar is named by name' },
-	{ method: 'GET', path: '/me/calendarView', scheme: 'delegated', when: 'Calendar Owner is Me' },
+	{
+		method: 'GET',
+		path: '/me/calendarView',
+		scheme: 'delegated',
+		when: 'Calendar Owner is Me',
+		// user-list-calendarview documents GET /me/calendarView; the catalogue lists only
+		// /me/calendar/calendarView, with the same permissions.
+		catalogueAs: '/me/calendar/calendarView',
+	},
 ]);
 
 /** Events per page (`$top`). Assumed: Outlook serves up to 1,000 events per page; 100 keeps pages small. */

@@ -91,7 +91,8 @@ export const description = updateDisplayOptions(
 // https://learn.microsoft.com/en-us/graph/api/event-tentativelyaccept
 // https://learn.microsoft.com/en-us/graph/api/event-decline
 export const graphCalls = declareGraphCalls([
-	{ method: 'POST', path: '/users/{id}/events/{id}/accept', when: 'Response is Accept' },
+	// The three responses need the same permission: accept is declared as always made.
+	{ method: 'POST', path: '/users/{id}/events/{id}/accept' },
 	{
 		method: 'POST',
 		path: '/users/{id}/events/{id}/tentativelyAccept',

@@ -51,7 +51,8 @@ export const description = updateDisplayOptions(
 
 // https://learn.microsoft.com/en-us/graph/api/place-list, .../calendar-getschedule
 export const graphCalls = declareGraphCalls([
-	{ method: 'GET', path: '/places/microsoft.graph.room', when: 'Room List is empty' },
+	// Both listings need the same permission: all rooms is declared as always made.
+	{ method: 'GET', path: '/places/microsoft.graph.room' },
 	{
 		method: 'GET',
 		path: '/places/{id}/microsoft.graph.roomlist/rooms',

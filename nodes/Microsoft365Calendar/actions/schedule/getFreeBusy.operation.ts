@@ -97,6 +97,14 @@ export const graphCalls = declareGraphCalls([
 	},
 ]);
 
+/** A schedule item without its subject and location (Metadata Only). */
+function withoutTexts(item: IDataObject): IDataObject {
+	const rest = { ...item };
+	delete rest.subject;
+	delete rest.location;
+	return rest;
+}
+
 /**
  * Free/busy of users and rooms: one getSchedule call, one output item per address with
  * availabilityView, scheduleItems, workingHours and the view as free/busy slots.
@@ -135,9 +143,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		return {
 			scheduleId: info.scheduleId,
 			availabilityView: info.availabilityView,
-			scheduleItems: metadataOnly
-				? items.map(({ subject: _s, location: _l, ...rest }) => rest)
-				: items,
+			scheduleItems: metadataOnly ? items.map(withoutTexts) : items,
 			workingHours: info.workingHours,
 			slots: slotsOf(String(info.availabilityView ?? ''), start, end, interval, zone),
 			...(info.error ? { error: info.error } : {}),
