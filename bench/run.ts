@@ -199,6 +199,7 @@ async function runPrepared(
 		id: scenario.id,
 		title: scenario.title,
 		items: scenario.items(ctx),
+		outputItems: scenario.outputItems?.(ctx),
 		bytes: scenario.bytes?.(ctx),
 		limit: scenario.limit(ctx),
 		target: scenario.target,

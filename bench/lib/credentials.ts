@@ -99,6 +99,13 @@ export function credentialSpecs(tenantId: string): Record<string, Spec> {
 			name: 'bench ours: Document Archive',
 			...ourApp(tenantId, 'Document Archive'),
 		},
+		// Calendars: the Room Booking app, granted Calendars.Read and Place.Read.All by the calendar
+		// scenarios (scenarios/calendar.ts) through the emulator's admin consent route.
+		'builtin-calendar': {
+			name: 'bench built-in: Room Booking',
+			...servicePrincipal(tenantId, 'Room Booking'),
+		},
+		'ours-calendar': { name: 'bench ours: Room Booking', ...ourApp(tenantId, 'Room Booking') },
 		// The Entra ID node only takes its delegated OAuth2 credential (n8n overrides a stored
 		// client-credentials grant with the credential's hidden authorization-code default), so this
 		// scenario runs delegated on both sides: the same app and signed-in user.

@@ -1,3 +1,4 @@
+import { CALENDAR_SCENARIOS } from './calendar';
 import { sendAttachments, sendMail, sendWithFaults } from './mail';
 import { postTeams } from './teams';
 import { upload1g, upload200 } from './upload';
@@ -13,4 +14,5 @@ export const SCENARIOS: Scenario[] = [
 	upload1g,
 	readUsers,
 	postTeams,
+	...CALENDAR_SCENARIOS,
 ];

@@ -51,6 +51,11 @@ export interface Scenario {
 	title: string;
 	/** Items the measured node handles per run (`--quick` runs fewer). */
 	items(ctx: BenchContext): number;
+	/**
+	 * Output items a complete answer has (e.g. every occurrence of a calendar view): the table
+	 * shows each side's output items against it.
+	 */
+	outputItems?(ctx: BenchContext): number;
 	/** Payload bytes per run (uploads, attachments), for throughput. */
 	bytes?(ctx: BenchContext): number;
 	timeoutMs: number;

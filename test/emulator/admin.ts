@@ -50,6 +50,25 @@ export function registerAdmin(router: Router, emu: Emulator): void {
 		secret.expires = new Date(Date.now() - 1000).toISOString();
 		return ok();
 	});
+	// Grants permissions in the home tenant (admin consent), e.g. for a benchmark's app.
+	router.add('POST', '/_emulator/apps/:appId/consent', async (req, params) => {
+		const grant = await json<{ application?: string[]; delegated?: string[] }>(req.body);
+		const app = emu.directory.home.apps.get(params.appId.toLowerCase());
+		if (!app) return { status: 404, body: { error: 'no such app in the home tenant' } };
+		for (const kind of ['application', 'delegated'] as const) {
+			const added = grant[kind] ?? [];
+			if (!added.length) continue;
+			app.consent = {
+				...app.consent,
+				[kind]: [...new Set([...(app.consent?.[kind] ?? []), ...added])],
+			};
+			app.requested = {
+				...app.requested,
+				[kind]: [...new Set([...(app.requested?.[kind] ?? []), ...added])],
+			};
+		}
+		return ok({ consent: app.consent });
+	});
 	router.add('GET', '/_emulator/apps/:appId/certificates/:certId', (_req, params) => {
 		const found = emu.directory.findRegistration(params.appId);
 		const cert = found?.app.certificates?.find((c) => c.id === params.certId);

@@ -271,6 +271,46 @@ export class CalendarService {
 		return events.length;
 	}
 
+	/**
+	 * Bulk seeding for benchmarks: `count` generated user or room mailboxes
+	 * (`{prefix}0001@<domain>` ...; existing ones are kept), rooms optionally in a new room list.
+	 * Returns their UPNs.
+	 */
+	seedMailboxes(options: {
+		count: number;
+		prefix: string;
+		kind?: 'user' | 'room';
+		roomList?: { displayName: string; emailAddress: string };
+	}): string[] {
+		const tenant = this.home;
+		const kind = options.kind ?? 'user';
+		const width = Math.max(4, String(options.count).length);
+		const upns: string[] = [];
+		for (let i = 1; i <= options.count; i++) {
+			const n = String(i).padStart(width, '0');
+			const upn = `${options.prefix}${n}@${tenant.defaultDomain}`;
+			if (!tenant.findUser(upn))
+				tenant.addUser({
+					userPrincipalName: upn,
+					displayName: `${kind === 'room' ? 'Seeded Room' : 'Seeded User'} ${options.prefix}${n}`,
+					mailbox: kind,
+				});
+			upns.push(upn);
+		}
+		if (kind === 'room' && options.roomList) {
+			const address = options.roomList.emailAddress.toLowerCase();
+			let list = tenant.roomLists.find((l) => l.emailAddress.toLowerCase() === address);
+			if (!list) {
+				list = { displayName: options.roomList.displayName, emailAddress: address, rooms: [] };
+				tenant.roomLists.push(list);
+			}
+			const listed = new Set(list.rooms.map((r) => r.mailbox.toLowerCase()));
+			for (const [i, upn] of upns.entries())
+				if (!listed.has(upn)) list.rooms.push({ mailbox: upn, capacity: 4 + (i % 4) * 4 });
+		}
+		return upns;
+	}
+
 	/** Instances of a user's calendar between two instants (tests). */
 	view(user: string, from: string, to: string): Array<Record<string, unknown>> {
 		const box = this.boxOf(this.home, user);
@@ -1461,6 +1501,42 @@ export function registerCalendarAdmin(router: Router, calendar: CalendarService)
 			calendar.createEvent(user, body, req.query.get('calendarId') ?? undefined),
 		),
 	);
+	// Bulk seeding for benchmarks: no behaviour changes, only mailboxes, room lists and events.
+	router.add('POST', '/_emulator/calendar/mailboxes/seed', async (req) => {
+		try {
+			const raw = await readBody(req.body, 64 * 1024);
+			const body = JSON.parse(raw.toString('utf8') || '{}') as Parameters<
+				CalendarService['seedMailboxes']
+			>[0];
+			if (!Number.isInteger(body.count) || body.count < 1 || !/^[a-z0-9.-]+$/i.test(body.prefix))
+				return {
+					status: 400,
+					body: { error: 'count (>= 1) and prefix ([a-z0-9.-]) are required' },
+				};
+			return { status: 200, body: { mailboxes: calendar.seedMailboxes(body) } };
+		} catch (error) {
+			return { status: 400, body: { error: (error as Error).message } };
+		}
+	});
+	router.add('POST', '/_emulator/calendar/seed', async (req) => {
+		try {
+			const raw = await readBody(req.body, 64 * 1024 * 1024);
+			const body = JSON.parse(raw.toString('utf8') || '{}') as {
+				seeds?: Array<{
+					user: string;
+					events: Array<Record<string, unknown>>;
+					calendarId?: string;
+				}>;
+			};
+			let events = 0;
+			for (const seed of body.seeds ?? [])
+				events += calendar.seedEvents(seed.user, seed.events, seed.calendarId);
+			return { status: 200, body: { events } };
+		} catch (error) {
+			const status = error instanceof GraphError ? error.status : 400;
+			return { status, body: { error: (error as Error).message } };
+		}
+	});
 	router.add('PATCH', '/_emulator/calendar/events/:id', (req, params) =>
 		run(req, (user, body) => calendar.updateEvent(user, safeDecode(params.id), body)),
 	);
