@@ -10,4 +10,8 @@ module.exports = {
 	setupFiles: ['<rootDir>/test/setup/trust-emulator-ca.ts'],
 	testTimeout: 120_000,
 	maxWorkers: 2,
+	// A worker that has grown past this after a test file is replaced by a fresh one, so that a
+	// file's memory measurement (the 1 GiB upload's peak growth) does not start from another
+	// file's leftover heap.
+	workerIdleMemoryLimit: '800MB',
 };

