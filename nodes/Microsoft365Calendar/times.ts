@@ -304,6 +304,33 @@ export function readWindow(
 	return { start, end };
 }
 
+/**
+ * The operation's Time Zone field (empty: the workflow's zone) and the window of its two time
+ * fields read in that zone, checked as `readWindow` checks it.
+ */
+export function readZonedWindow(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	fields: { start: string; end: string },
+	options: { startField?: string; endField?: string; maxDays?: number; limitNote?: string } = {},
+): { zone: Zone; start: Instant; end: Instant } {
+	const zone = readZone(
+		ctx,
+		ctx.getNodeParameter('timeZone', itemIndex, ''),
+		'Time Zone',
+		ctx.getTimezone(),
+		itemIndex,
+	);
+	const { start, end } = readWindow(
+		ctx,
+		ctx.getNodeParameter(fields.start, itemIndex, ''),
+		ctx.getNodeParameter(fields.end, itemIndex, ''),
+		zone,
+		{ ...options, itemIndex },
+	);
+	return { zone, start, end };
+}
+
 /** Midnight (00:00) of the day `instant` falls on in `iana`, plus `days` days. */
 export function midnight(instant: Instant, iana: string, days = 0): Instant {
 	const w = wallClock(instant, iana);

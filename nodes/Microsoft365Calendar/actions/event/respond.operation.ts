@@ -11,7 +11,7 @@ import { inputError } from '../../errors';
 import { readText } from '../../events';
 import { eventPath } from '../../paths';
 import { resolveOwner } from '../../owner';
-import { graphDateTime, readWindow, readZone } from '../../times';
+import { graphDateTime, readZonedWindow } from '../../times';
 import { eventIdField } from './fields';
 
 const properties: INodeProperties[] = [
@@ -145,19 +145,11 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 				'a new time can only be proposed in a response that is sent: turn Send Response on, or Propose New Time off',
 				itemIndex,
 			);
-		const zone = readZone(
+		const { zone, start, end } = readZonedWindow(
 			this,
-			this.getNodeParameter('timeZone', itemIndex, ''),
-			'Time Zone',
-			this.getTimezone(),
 			itemIndex,
-		);
-		const { start, end } = readWindow(
-			this,
-			this.getNodeParameter('proposedStart', itemIndex, ''),
-			this.getNodeParameter('proposedEnd', itemIndex, ''),
-			zone,
-			{ startField: 'Proposed Start', endField: 'Proposed End', itemIndex },
+			{ start: 'proposedStart', end: 'proposedEnd' },
+			{ startField: 'Proposed Start', endField: 'Proposed End' },
 		);
 		body.proposedNewTime = { start: graphDateTime(start, zone), end: graphDateTime(end, zone) };
 	}

@@ -11,7 +11,7 @@ import type { ItemResult } from '../../../shared/router';
 import { assertOwnerAllowed, resolveOwner } from '../../owner';
 import { capacityOf, listRooms, minCapacityField, roomListField, roomListOf } from '../../rooms';
 import { getSchedule, isFree, MAX_INTERVAL, MAX_SCHEDULES } from '../../schedule';
-import { readWindow, readZone, SCHEDULE_MAX_DAYS } from '../../times';
+import { readZonedWindow, SCHEDULE_MAX_DAYS } from '../../times';
 
 const properties: INodeProperties[] = [
 	roomListField,
@@ -75,19 +75,11 @@ export const graphCalls = declareGraphCalls([
  */
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<ItemResult> {
 	const roomList = roomListOf(this, this.getNodeParameter('roomList', itemIndex, ''), itemIndex);
-	const zone = readZone(
+	const { zone, start, end } = readZonedWindow(
 		this,
-		this.getNodeParameter('timeZone', itemIndex, ''),
-		'Time Zone',
-		this.getTimezone(),
 		itemIndex,
-	);
-	const { start, end } = readWindow(
-		this,
-		this.getNodeParameter('start', itemIndex, ''),
-		this.getNodeParameter('end', itemIndex, ''),
-		zone,
-		{ maxDays: SCHEDULE_MAX_DAYS, limitNote: 'free/busy (getSchedule) covers', itemIndex },
+		{ start: 'start', end: 'end' },
+		{ maxDays: SCHEDULE_MAX_DAYS, limitNote: 'free/busy (getSchedule) covers' },
 	);
 	const minCapacity = Number(this.getNodeParameter('minCapacity', itemIndex, 0)) || 0;
 	const transport = await getTransport(this, itemIndex);

@@ -10,7 +10,7 @@ import type { ItemResult } from '../../../shared/router';
 import { readAddresses } from '../../events';
 import { inputError } from '../../errors';
 import { resolveOwner } from '../../owner';
-import { graphDateTime, preferTimeZone, readWindow, readZone } from '../../times';
+import { graphDateTime, preferTimeZone, readZonedWindow } from '../../times';
 
 const properties: INodeProperties[] = [
 	{
@@ -169,19 +169,11 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		'Optional Attendees',
 		itemIndex,
 	);
-	const zone = readZone(
+	const { zone, start, end } = readZonedWindow(
 		this,
-		this.getNodeParameter('timeZone', itemIndex, ''),
-		'Time Zone',
-		this.getTimezone(),
 		itemIndex,
-	);
-	const { start, end } = readWindow(
-		this,
-		this.getNodeParameter('start', itemIndex, ''),
-		this.getNodeParameter('end', itemIndex, ''),
-		zone,
-		{ startField: 'Window Start', endField: 'Window End', itemIndex },
+		{ start: 'start', end: 'end' },
+		{ startField: 'Window Start', endField: 'Window End' },
 	);
 	const duration = Number(this.getNodeParameter('duration', itemIndex, 60));
 	if (!Number.isInteger(duration) || duration < 1)

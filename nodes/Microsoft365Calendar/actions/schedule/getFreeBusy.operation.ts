@@ -17,7 +17,7 @@ import {
 	MIN_INTERVAL,
 	slotsOf,
 } from '../../schedule';
-import { readWindow, readZone, SCHEDULE_MAX_DAYS } from '../../times';
+import { readZonedWindow, SCHEDULE_MAX_DAYS } from '../../times';
 
 const properties: INodeProperties[] = [
 	{
@@ -116,19 +116,11 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		'Users and Rooms',
 		itemIndex,
 	);
-	const zone = readZone(
+	const { zone, start, end } = readZonedWindow(
 		this,
-		this.getNodeParameter('timeZone', itemIndex, ''),
-		'Time Zone',
-		this.getTimezone(),
 		itemIndex,
-	);
-	const { start, end } = readWindow(
-		this,
-		this.getNodeParameter('start', itemIndex, ''),
-		this.getNodeParameter('end', itemIndex, ''),
-		zone,
-		{ maxDays: SCHEDULE_MAX_DAYS, limitNote: 'free/busy (getSchedule) covers', itemIndex },
+		{ start: 'start', end: 'end' },
+		{ maxDays: SCHEDULE_MAX_DAYS, limitNote: 'free/busy (getSchedule) covers' },
 	);
 	const interval = Number(this.getNodeParameter('interval', itemIndex, 30));
 	const metadataOnly =
