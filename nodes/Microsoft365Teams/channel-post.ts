@@ -6,7 +6,7 @@
 import { markMayHaveActed } from '../shared/errors';
 import { NodeOperationError, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
 import { getTransport } from '../shared/node-common';
-import type { GraphTransport } from '../shared/transport';
+import { channelPace, type GraphTransport } from '../shared/transport';
 import { binarySource, uploadToFolder, type ConflictBehavior } from './files';
 import { assertDelegatedForPosting } from './guard';
 import { channelIdFrom, segment, teamIdFrom } from './locators';
@@ -40,6 +40,12 @@ function namesOf(transport: GraphTransport, teamId: string, channelId: string, i
 		]);
 		return { team: String(team.displayName ?? ''), channel: String(channel.displayName ?? '') };
 	};
+}
+
+/** The item's channel, as the router's lane: posts to one channel go in order, channels in parallel. */
+export function channelLane(ctx: IExecuteFunctions, itemIndex: number): string {
+	const teamId = teamIdFrom(ctx, itemIndex);
+	return `${teamId}/${channelIdFrom(ctx, itemIndex, teamId)}`;
 }
 
 export async function postChannelMessage(
@@ -119,6 +125,8 @@ export async function postChannelMessage(
 			method: 'POST',
 			url,
 			body: message,
+			// Teams' per-channel limits (4 a second, 3,000 a day per app): see transport/pacing.ts.
+			pace: channelPace(teamId, channelId),
 			itemIndex,
 		});
 	} catch (error) {

@@ -31,7 +31,17 @@ export type ItemResult = IDataObject | IDataObject[] | INodeExecutionData | INod
 
 export interface SingleItemOperation {
 	execute(this: IExecuteFunctions, itemIndex: number): Promise<ItemResult>;
+	/**
+	 * The item's lane, for operations whose items wait on a per-target pace (Teams posts: the
+	 * channel or chat). Items of one lane run one after another in input order; different lanes
+	 * run at the same time, up to LANE_CONCURRENCY. Without it items run one at a time. A lane
+	 * that cannot be read (bad input) is the item's own; its `execute` reports the input.
+	 */
+	laneOf?(this: IExecuteFunctions, itemIndex: number): string;
 }
+
+/** Lanes (e.g. Teams channels) an execution works on at once. */
+export const LANE_CONCURRENCY = 8;
 
 export interface ManyItemsOperation {
 	/** One entry per item index given: the item's outputs, or the Error it failed with. */
@@ -203,6 +213,41 @@ function failureSummary(
 	return { message, description: parts.join('\n\n') };
 }
 
+/**
+ * Runs items lane by lane: in input order within a lane, up to LANE_CONCURRENCY lanes at once.
+ * After a failure that stops the node, no further item starts (items already started finish).
+ */
+async function runInLanes(
+	ctx: IExecuteFunctions,
+	operation: SingleItemOperation,
+	indexes: number[],
+	runItem: (itemIndex: number) => Promise<void>,
+	stop: () => boolean,
+): Promise<void> {
+	const lanes = new Map<string, number[]>();
+	for (const itemIndex of indexes) {
+		let key: string;
+		try {
+			key = `lane:${operation.laneOf!.call(ctx, itemIndex)}`;
+		} catch {
+			key = `item:${itemIndex}`;
+		}
+		const lane = lanes.get(key) ?? [];
+		lane.push(itemIndex);
+		lanes.set(key, lane);
+	}
+	const queue = [...lanes.values()];
+	const worker = async () => {
+		for (let lane = queue.shift(); lane; lane = queue.shift()) {
+			for (const itemIndex of lane) {
+				if (stop()) return;
+				await runItem(itemIndex);
+			}
+		}
+	};
+	await Promise.all(Array.from({ length: Math.min(LANE_CONCURRENCY, queue.length) }, worker));
+}
+
 export async function route(
 	this: IExecuteFunctions,
 	operations: OperationMap,
@@ -277,7 +322,7 @@ export async function route(
 					}
 				});
 			} else {
-				for (const itemIndex of indexes) {
+				const runItem = async (itemIndex: number) => {
 					attempted.add(itemIndex);
 					try {
 						const outputs = toExecutionData(
@@ -290,6 +335,13 @@ export async function route(
 						const error = itemError(this, caught, itemIndex);
 						failures.set(itemIndex, error);
 						record(itemIndex, undefined, error);
+					}
+				};
+				if (operation.laneOf) {
+					await runInLanes(this, operation, indexes, runItem, stop);
+				} else {
+					for (const itemIndex of indexes) {
+						await runItem(itemIndex);
 						if (stop()) break;
 					}
 				}

@@ -220,6 +220,7 @@ export function createAppTokenProvider(
 		scheme: 'application',
 		endpoints: v.endpoints,
 		tenant: v.tenant,
+		clientId: v.clientId,
 		mailboxRestriction: v.mailboxRestriction,
 		async getToken(request = {}) {
 			try {

@@ -126,6 +126,7 @@ export async function createDelegatedTokenProvider(
 			outlookResource: derived.outlookResource,
 		},
 		tenant,
+		clientId: String((credentials as { clientId?: unknown }).clientId ?? '').trim() || undefined,
 		async getToken(request = {}) {
 			const wanted = request.resource ?? 'graph';
 			if (wanted !== resource) {

@@ -8,6 +8,8 @@ export interface TokenProvider {
 	readonly endpoints: CloudEndpoints;
 	/** Tenant segment the credential signs in to (ID, domain, `common`, `organizations`). */
 	readonly tenant: string;
+	/** The app registration's client ID (Teams' posting limits are counted per app). */
+	readonly clientId?: string;
 	/**
 	 * A bearer token for `resource` (default: Graph). `forceRefresh` asks for a new one (after a
 	 * 401); implementations cache tokens so a credential gets one token per lifetime.

@@ -15,3 +15,14 @@ export type { Page, PageOptions } from './paging';
 export { DEFAULT_RETRY_POLICY, parseRetryAfter } from './retry';
 export type { HttpMethod, RetryPolicy, SideEffect, TransportStats } from './retry';
 export { createGraphTransport } from './factory';
+export {
+	channelPace,
+	chatPace,
+	configurePacing,
+	DailyCapError,
+	postPacer,
+	PostPacer,
+	realClock,
+	TEAMS_POSTING_LIMITS,
+} from './pacing';
+export type { PaceTarget, PaceTicket, PacingClock, PacingLimits } from './pacing';

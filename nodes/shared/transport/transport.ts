@@ -33,6 +33,7 @@ import {
 import { ProxyAwareHttpMessageHandler } from './http-client';
 import { BatchItem, BatchItemResult, BatchOptions, runBatch } from './batch';
 import { collectAll, getPage, Page, PageOptions, pages, paginate } from './paging';
+import { DailyCapError, postPacer, type PaceTarget, type PostPacer } from './pacing';
 import {
 	DEFAULT_RETRY_POLICY,
 	HttpMethod,
@@ -58,6 +59,8 @@ export interface GraphTransportOptions {
 	batchConcurrency?: number;
 	/** Random source for backoff jitter (tests). */
 	random?: () => number;
+	/** Paces posts that declare `pace` (default: the process-wide pacer, see pacing.ts). */
+	pacer?: PostPacer;
 }
 
 export interface TransportRequest {
@@ -70,6 +73,11 @@ export interface TransportRequest {
 	body?: unknown;
 	/** What the request may do to the world; decides whether and when it is sent again (retry.ts). */
 	effect: SideEffect;
+	/**
+	 * A post to a Teams channel or chat (`channelPace`, `chatPace`): it waits for its slot under
+	 * Teams' documented limits before it is sent, and a channel's daily cap refuses it (pacing.ts).
+	 */
+	pace?: PaceTarget;
 	/** `json` (default): parsed JSON (text if not JSON, undefined when empty); `buffer`; `stream` (a Readable). */
 	responseType?: 'json' | 'buffer' | 'stream';
 	/** Statuses returned instead of thrown (or `any`). */
@@ -114,6 +122,7 @@ export class GraphTransport {
 	readonly root: string;
 	readonly policy: RetryPolicy;
 	readonly batchConcurrency: number;
+	readonly pacer: PostPacer;
 	private readonly chain: AuthMiddleware;
 	private readonly timeoutMs: number;
 	private readonly idleTimeoutMs: number;
@@ -136,6 +145,7 @@ export class GraphTransport {
 		this.timeoutMs = options.timeoutMs ?? 120_000;
 		this.idleTimeoutMs = options.idleTimeoutMs ?? 60_000;
 		this.batchConcurrency = Math.max(1, options.batchConcurrency ?? 4);
+		this.pacer = options.pacer ?? postPacer();
 		this.chain = new AuthMiddleware(provider, this.origin, this.stats, this.timeoutMs);
 		const retry = new RetryMiddleware(
 			this.policy,
@@ -235,7 +245,48 @@ export class GraphTransport {
 	async send<T = unknown>(request: TransportRequest): Promise<TransportResponse<T>> {
 		const method = (request.method ?? 'GET').toUpperCase() as HttpMethod;
 		const url = this.resolveUrl(request.url, request.query, request.itemIndex);
-		return await this.sendPrepared<T>(method, url, true, request);
+		if (!request.pace) return await this.sendPrepared<T>(method, url, true, request);
+		return await this.paced(request.pace, request, () =>
+			this.sendPrepared<T>(method, url, true, request),
+		);
+	}
+
+	/**
+	 * The app whose Teams limits a post counts against: Microsoft counts per app (and tenant), so
+	 * two credentials of one app registration share a budget.
+	 */
+	get paceIdentity(): string {
+		return [this.origin, this.provider.tenant, this.provider.clientId ?? this.scheme]
+			.map((part) => part.toLowerCase())
+			.join('|');
+	}
+
+	/** Sends once the pacer grants the slot, and hands it back with the answer (retries included). */
+	private async paced<T>(
+		target: PaceTarget,
+		request: TransportRequest,
+		send: () => Promise<TransportResponse<T>>,
+	): Promise<TransportResponse<T>> {
+		let ticket;
+		try {
+			ticket = await this.pacer.admit(this.paceIdentity, target, request.signal);
+		} catch (error) {
+			if (error instanceof DailyCapError)
+				throw refusedRequestError(this.node, error.message, error.description, {
+					itemIndex: request.itemIndex,
+				});
+			throw error;
+		}
+		let counted = true;
+		try {
+			return await send();
+		} catch (error) {
+			// Throttled to the end: Teams did not take the message, so it is not in the day's count.
+			if (String((error as { httpCode?: unknown }).httpCode) === '429') counted = false;
+			throw error;
+		} finally {
+			ticket.finish(counted);
+		}
 	}
 
 	/** Sends a Graph request and returns the parsed body. */

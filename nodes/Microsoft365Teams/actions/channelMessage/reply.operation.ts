@@ -1,6 +1,6 @@
 import { updateDisplayOptions, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
 import { declareGraphCalls } from '../../../shared/operations';
-import { postChannelMessage } from '../../channel-post';
+import { channelLane, postChannelMessage } from '../../channel-post';
 import { channelLocator, messageFields, teamLocator } from '../fields';
 import { MENTION_CALLS } from './mention-calls';
 
@@ -31,4 +31,9 @@ export const graphCalls = declareGraphCalls([
 
 export async function execute(this: IExecuteFunctions, itemIndex: number) {
 	return await postChannelMessage(this, itemIndex, 'reply');
+}
+
+/** Items to one channel post in order; different channels at the same time (router lanes). */
+export function laneOf(this: IExecuteFunctions, itemIndex: number): string {
+	return channelLane(this, itemIndex);
 }

@@ -6,6 +6,7 @@ import {
 	type INodeProperties,
 } from 'n8n-workflow';
 import { getTransport } from '../../../shared/node-common';
+import { chatPace } from '../../../shared/transport';
 import { declareGraphCalls } from '../../../shared/operations';
 import { chatFor } from '../../chats';
 import { chatLocator, messageFields } from '../fields';
@@ -77,6 +78,14 @@ export const graphCalls = declareGraphCalls([
 	{ method: 'POST', path: '/chats/{id}/messages', scheme: 'delegated' },
 ]);
 
+/** Items to one chat (or one set of people) send in order; different chats at the same time. */
+export function laneOf(this: IExecuteFunctions, itemIndex: number): string {
+	if (this.getNodeParameter('sendTo', itemIndex, 'people') === 'chat')
+		return `chat:${chatIdFrom(this, itemIndex)}`;
+	const people = splitPeople(this.getNodeParameter('recipients', itemIndex, ''));
+	return `people:${people.map((p) => p.toLowerCase()).sort().join(',')}`;
+}
+
 export async function execute(this: IExecuteFunctions, itemIndex: number) {
 	assertDelegatedForPosting(this, itemIndex);
 	const node = this.getNode();
@@ -110,6 +119,8 @@ export async function execute(this: IExecuteFunctions, itemIndex: number) {
 		method: 'POST',
 		url: `/chats/${segment(target)}/messages`,
 		body: message,
+		// Teams' posting limits, per app and chat: see transport/pacing.ts.
+		pace: chatPace(target),
 		itemIndex,
 	});
 	delete posted['@odata.context'];
