@@ -194,8 +194,7 @@ export class PostPacer {
 					finished = true;
 					this.stats.inFlight -= 1;
 					owned.answers.push(this.clock.now());
-					while (owned.answers.length > this.limits.perConversationPerSecond)
-						owned.answers.shift();
+					while (owned.answers.length > this.limits.perConversationPerSecond) owned.answers.shift();
 					if (!counted && target.conversation === 'channel') {
 						const at = owned.day.lastIndexOf(sentAt);
 						if (at >= 0) owned.day.splice(at, 1);

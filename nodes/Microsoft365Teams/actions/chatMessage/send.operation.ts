@@ -83,7 +83,10 @@ export function laneOf(this: IExecuteFunctions, itemIndex: number): string {
 	if (this.getNodeParameter('sendTo', itemIndex, 'people') === 'chat')
 		return `chat:${chatIdFrom(this, itemIndex)}`;
 	const people = splitPeople(this.getNodeParameter('recipients', itemIndex, ''));
-	return `people:${people.map((p) => p.toLowerCase()).sort().join(',')}`;
+	return `people:${people
+		.map((p) => p.toLowerCase())
+		.sort()
+		.join(',')}`;
 }
 
 export async function execute(this: IExecuteFunctions, itemIndex: number) {
