@@ -24,7 +24,7 @@ import {
 	type ScenarioResult,
 	type SideResult,
 } from './lib/report';
-import { startBenchStack } from './lib/stack';
+import { BENCH_CHANNEL, startBenchStack } from './lib/stack';
 import { TRIGGER } from './lib/workflow';
 import { SCENARIOS } from './scenarios';
 import type { BenchContext, Scenario, SideName } from './scenarios/types';
@@ -104,12 +104,17 @@ async function resolveIds(ctx: Pick<BenchContext, 'bench'>): Promise<BenchContex
 	const team = fixture.teams[0];
 	const group = fixture.groups.find((g: { displayName: string }) => g.displayName === team.group);
 	const channel = team.channels.find((c: { displayName: string }) => c.displayName === 'Reports');
+	const channelIds = [
+		...team.channels.map((c: { id: string }) => c.id),
+		BENCH_CHANNEL.id,
+	] as string[];
 	return {
 		tenantId: tenant.tenantId,
 		siteId: site.id,
 		driveId: drive.id,
 		teamId: group.id,
 		channelId: channel.id,
+		channelIds,
 		mailbox: 'reports@contoso.onmicrosoft.com',
 		recipient: 'alice@contoso.onmicrosoft.com',
 	};

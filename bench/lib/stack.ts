@@ -27,6 +27,24 @@ export interface BenchStack {
 	stop(): Promise<void>;
 }
 
+/**
+ * The fourth channel of the demo team, "Bench", for the 4-channel Teams scenario (the demo
+ * tenant has three; the emulator has no channel-create route).
+ */
+export const BENCH_CHANNEL = {
+	id: '19:0a1b2c3d4e5f4a6b8c7d9e0f1a2b3c4d@thread.tacv2',
+	displayName: 'Bench',
+	description: 'Benchmark posts',
+};
+
+function addBenchChannel(fixture: {
+	tenants: { teams?: { group: string; channels?: { id?: string }[] }[] }[];
+}): void {
+	const team = fixture.tenants[0].teams?.find((t) => t.group === 'All Staff');
+	if (team && !team.channels?.some((c) => c.id === BENCH_CHANNEL.id))
+		(team.channels ??= []).push({ ...BENCH_CHANNEL });
+}
+
 export async function startBenchStack(options: {
 	latency: Partial<LatencyModelSettings>;
 	log: Log;
@@ -50,6 +68,7 @@ export async function startBenchStack(options: {
 		hostMapping: true,
 		build: false,
 		demo: false,
+		editFixture: addBenchChannel,
 		n8nEnv: {
 			N8N_DEFAULT_BINARY_DATA_MODE: options.binaryDataMode ?? 'filesystem',
 			// Large executions (100,000 items) must be saved and returned in one piece.

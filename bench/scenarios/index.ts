@@ -1,6 +1,6 @@
 import { CALENDAR_SCENARIOS } from './calendar';
 import { sendAttachments, sendMail, sendWithFaults } from './mail';
-import { postTeams } from './teams';
+import { postTeams, postTeamsChannels } from './teams';
 import { upload1g, upload200 } from './upload';
 import { readUsers } from './users';
 import type { Scenario } from './types';
@@ -14,5 +14,6 @@ export const SCENARIOS: Scenario[] = [
 	upload1g,
 	readUsers,
 	postTeams,
+	postTeamsChannels,
 	...CALENDAR_SCENARIOS,
 ];

@@ -26,6 +26,8 @@ export interface BenchContext {
 		driveId: string;
 		teamId: string;
 		channelId: string;
+		/** The demo team's channels: General, Reports, Alerts and the benchmark's own "Bench". */
+		channelIds: string[];
 		/** The mailbox the app sends from, and the recipient. */
 		mailbox: string;
 		recipient: string;

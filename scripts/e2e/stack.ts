@@ -124,8 +124,13 @@ export function stagePackage(dir: string): StagedPackage {
  * The demo tenant with the n8n instance's OAuth2 callback registered as a redirect URI of every
  * app that has redirect URIs (Entra matches redirect URIs exactly; the fixture lists :5678).
  */
-export function writeFixture(file: string, callbackUrls: string[]): string {
+export function writeFixture(
+	file: string,
+	callbackUrls: string[],
+	edit?: (fixture: any) => void,
+): string {
 	const fixture = JSON.parse(readFileSync(DEMO_FIXTURE, 'utf8'));
+	edit?.(fixture);
 	for (const tenant of fixture.tenants ?? [])
 		for (const app of tenant.apps ?? [])
 			if (Array.isArray(app.redirectUris))

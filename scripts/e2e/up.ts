@@ -55,6 +55,8 @@ export interface StackOptions {
 	/** Echo the processes' output to this process's stdout. */
 	echo?: boolean;
 	log?: Log;
+	/** Changes the emulator's tenant fixture before it starts (the benchmark adds a channel). */
+	editFixture?: (fixture: any) => void;
 }
 
 export interface StackState {
@@ -128,7 +130,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
 				`http://127.0.0.1:${n8nPort}/rest/oauth2-credential/callback`,
 				`http://localhost:${n8nPort}/rest/oauth2-credential/callback`,
 			];
-			const fixture = writeFixture(join(workDir, 'tenant.json'), callbacks);
+			const fixture = writeFixture(join(workDir, 'tenant.json'), callbacks, options.editFixture);
 			log(`starting the Microsoft 365 emulator on port ${port}`);
 			emulator = await startEmulatorProcess({
 				port,
