@@ -180,32 +180,34 @@ export class PostPacer {
 			owned.users -= 1;
 			release();
 		};
+		let granted: number | undefined;
 		try {
 			await previous;
-			const sentAt = await this.slot(owned, app, target, signal);
-			owned.lastSend = sentAt;
-			if (target.conversation === 'channel') owned.day.push(sentAt);
-			this.stats.sent += 1;
-			this.stats.inFlight += 1;
-			let finished = false;
-			return {
-				finish: (counted: boolean) => {
-					if (finished) return;
-					finished = true;
-					this.stats.inFlight -= 1;
-					owned.answers.push(this.clock.now());
-					while (owned.answers.length > this.limits.perConversationPerSecond) owned.answers.shift();
-					if (!counted && target.conversation === 'channel') {
-						const at = owned.day.lastIndexOf(sentAt);
-						if (at >= 0) owned.day.splice(at, 1);
-					}
-					leave();
-				},
-			};
-		} catch (error) {
-			leave();
-			throw error;
+			granted = await this.slot(owned, app, target, signal);
+		} finally {
+			// Refused or cancelled: the next post in the queue may go.
+			if (granted === undefined) leave();
 		}
+		const sentAt = granted;
+		owned.lastSend = sentAt;
+		if (target.conversation === 'channel') owned.day.push(sentAt);
+		this.stats.sent += 1;
+		this.stats.inFlight += 1;
+		let finished = false;
+		return {
+			finish: (counted: boolean) => {
+				if (finished) return;
+				finished = true;
+				this.stats.inFlight -= 1;
+				owned.answers.push(this.clock.now());
+				while (owned.answers.length > this.limits.perConversationPerSecond) owned.answers.shift();
+				if (!counted && target.conversation === 'channel') {
+					const at = owned.day.lastIndexOf(sentAt);
+					if (at >= 0) owned.day.splice(at, 1);
+				}
+				leave();
+			},
+		};
 	}
 
 	/** Drops idle lanes whose pacing and daily count no longer matter. */

@@ -267,26 +267,33 @@ export class GraphTransport {
 		request: TransportRequest,
 		send: () => Promise<TransportResponse<T>>,
 	): Promise<TransportResponse<T>> {
-		let ticket;
-		try {
-			ticket = await this.pacer.admit(this.paceIdentity, target, request.signal);
-		} catch (error) {
+		const admitted = await this.pacer.admit(this.paceIdentity, target, request.signal).then(
+			(ticket) => ({ ticket }),
+			(error: unknown) => ({ error }),
+		);
+		if ('error' in admitted) {
+			const error = admitted.error;
 			if (error instanceof DailyCapError)
 				throw refusedRequestError(this.node, error.message, error.description, {
 					itemIndex: request.itemIndex,
 				});
-			throw error;
+			throw refusedRequestError(
+				this.node,
+				"The post was cancelled while it waited for its turn under Teams' posting limits",
+				`Nothing was sent. ${String((error as Error)?.message ?? error)}`,
+				{ itemIndex: request.itemIndex },
+			);
 		}
-		let counted = true;
-		try {
-			return await send();
-		} catch (error) {
-			// Throttled to the end: Teams did not take the message, so it is not in the day's count.
-			if (String((error as { httpCode?: unknown }).httpCode) === '429') counted = false;
-			throw error;
-		} finally {
-			ticket.finish(counted);
-		}
+		const outcome = await send().then(
+			(response) => ({ response }),
+			(error: unknown) => ({ error }),
+		);
+		// Throttled to the end: Teams did not take the message, so it is not in the day's count.
+		const throttled =
+			'error' in outcome && String((outcome.error as { httpCode?: unknown }).httpCode) === '429';
+		admitted.ticket.finish(!throttled);
+		if ('error' in outcome) throw outcome.error as Error;
+		return outcome.response;
 	}
 
 	/** Sends a Graph request and returns the parsed body. */
