@@ -7,7 +7,16 @@
 import { configurePacing, type PostPacer } from '../../nodes/shared/transport';
 import { useEmulator } from '../helpers/emulator';
 import { SimulatedClock } from '../helpers/simulated-clock';
-import { ALERTS, ALL_STAFF, GENERAL, REPORTS, locator, runTeams } from './helpers';
+import {
+	ALERTS,
+	ALL_STAFF,
+	BOB,
+	GENERAL,
+	REPORTS,
+	REPORTS_USER,
+	locator,
+	runTeams,
+} from './helpers';
 
 const emulator = useEmulator();
 
@@ -122,5 +131,64 @@ describe('Channel Message → Post, paced', () => {
 		expect(message).toMatch(/^1 of 3 items done; 1 failed \(item 1\): The message is empty/);
 		expect(description).toContain('Not attempted (the node stops at the first failure): item 2.');
 		expect(channelPosts(mark)).toEqual({ requests: 1, throttled: 0 });
+	});
+});
+
+describe('Reply and Chat Message → Send, paced', () => {
+	test('8 replies in one channel: 4 a second, zero 429s, in order', async () => {
+		const emu = emulator();
+		const first = await runTeams({
+			emu,
+			parameters: { ...postParameters, channel: locator(REPORTS), message: 'thread' },
+		});
+		expect(first.error).toBeUndefined();
+		const messageId = String(first.output[0][0].json.id);
+		const mark = emu.mark();
+		const start = clock.now();
+		const { error } = await runTeams({
+			emu,
+			parameters: {
+				resource: 'channelMessage',
+				operation: 'reply',
+				team: locator(ALL_STAFF),
+				channel: locator(REPORTS),
+				messageId,
+				message: '={{ $json.text }}',
+			},
+			input: Array.from({ length: 8 }, (_, n) => ({ json: { text: `reply ${n}` } })),
+		});
+		expect(error).toBeUndefined();
+		expect(clock.now() - start).toBeGreaterThanOrEqual(7 * 250);
+		expect(channelPosts(mark)).toEqual({ requests: 8, throttled: 0 });
+		const thread = emu.teams
+			.channel('All Staff', 'Reports')
+			.messages.find((m) => m.json.id === messageId)!;
+		expect(thread.replies.map((r) => (r.body as { content: string }).content)).toEqual(
+			Array.from({ length: 8 }, (_, n) => `reply ${n}`),
+		);
+	});
+
+	test('8 messages to one chat: paced at 4 a second (the chat has its own lane), in order', async () => {
+		const emu = emulator();
+		const sentBefore = pacer.stats.sent;
+		const start = clock.now();
+		const { error } = await runTeams({
+			emu,
+			parameters: {
+				resource: 'chatMessage',
+				operation: 'send',
+				sendTo: 'people',
+				recipients: 'bob@contoso.onmicrosoft.com',
+				message: '={{ $json.text }}',
+			},
+			input: Array.from({ length: 8 }, (_, n) => ({ json: { text: `chat ${n}` } })),
+		});
+		expect(error).toBeUndefined();
+		expect(pacer.stats.sent - sentBefore).toBe(8);
+		expect(clock.now() - start).toBeGreaterThanOrEqual(7 * 250);
+		const chat = emu.teams.chatsWith(REPORTS_USER, BOB)[0];
+		expect(chat.messages.slice(-8).map((m) => (m.body as { content: string }).content)).toEqual(
+			Array.from({ length: 8 }, (_, n) => `chat ${n}`),
+		);
 	});
 });
