@@ -518,6 +518,35 @@ describe('chat messages', () => {
 		expect(other.status).toBe(404);
 	});
 
+	test('a posted chat message with a mention reads back first, mention kept', async () => {
+		const bobId = '09db03a2-9629-5b80-8af4-3eafd9fcef01';
+		const posted = await graph(
+			emulator(),
+			'POST',
+			`/chats/${encodeURIComponent(groupChatId)}/messages`,
+			delegated(ALICE, ['ChatMessage.Send', 'Chat.ReadWrite']),
+			{
+				body: { contentType: 'html', content: 'ping <at id="0">Bob</at>' },
+				mentions: [{ id: 0, mentionText: 'Bob', mentioned: { user: { id: bobId } } }],
+			},
+		);
+		expect(posted.status).toBe(201);
+		const list = await graph(
+			emulator(),
+			'GET',
+			`/chats/${encodeURIComponent(groupChatId)}/messages?$top=1`,
+			chatReader(),
+		);
+		expect(list.body.value[0]).toMatchObject({
+			id: posted.body.id,
+			chatId: groupChatId,
+			channelIdentity: null,
+			webUrl: null,
+			mentions: [{ id: 0, mentionText: 'Bob', mentioned: { user: { id: bobId } } }],
+		});
+		expect(list.body['@odata.nextLink']).toBeDefined();
+	});
+
 	test('delegated: a non-member is refused with 403', async () => {
 		const r = await graph(
 			emulator(),
@@ -554,10 +583,15 @@ describe('chats of a user', () => {
 			'bob@contoso.onmicrosoft.com',
 			'carol@contoso.onmicrosoft.com',
 		]);
+		// the chat's newest message (the seeded one, or one a test posted since)
+		const stored = emulator().teams.store.findChat(emulator().directory.home.id, groupChatId)!;
+		const newest = stored.messages[stored.messages.length - 1];
 		expect(group.lastMessagePreview).toMatchObject({
-			body: { content: 'hello group' },
+			id: newest.id,
+			body: newest.body,
 			messageType: 'message',
 		});
+		expect(stored.messages[0].body).toEqual({ contentType: 'text', content: 'hello group' });
 		const filtered = await graph(
 			emulator(),
 			'GET',
