@@ -45,7 +45,16 @@ export const AADSTS_MESSAGES: Record<number, string> = {
 	7000218:
 		'No client secret or certificate was sent. Enter the Client Secret (its Value) or a certificate in the credential.',
 	700024:
-		'The client assertion is outside its validity time: check the clock of the n8n server (it must be within 5 minutes of real time).',
+		'The client assertion is outside its validity time: check the clock of the n8n server (it must be within 5 minutes of real time). With Workload Identity Federation: the federated token has expired or is not valid yet; check that its issuer still refreshes the Federated Token File.',
+	// Workload Identity Federation: the federated token did not match a federated credential of the app.
+	70021:
+		"The federated token matches no federated credential of the app. In Entra → App registrations → your app → Certificates & secrets → Federated credentials, the Issuer, Subject and Audience must equal the token's iss, sub and aud claims exactly (a new credential takes a few minutes to apply).",
+	700211:
+		"The federated token's issuer (iss) matches no federated credential of the app: add a federated credential with that Issuer (Certificates & secrets → Federated credentials), e.g. the cluster's OIDC issuer URL, exactly as the token has it.",
+	700212:
+		"The federated token's audience (aud) matches no federated credential of the app: the credential's Audience must equal the token's aud (api://AzureADTokenExchange in Global, api://AzureADTokenExchangeUSGov in US Government, api://AzureADTokenExchangeChina in China).",
+	700213:
+		"The federated token's subject (sub) matches no federated credential of the app: the credential's Subject must equal the token's sub exactly (for Kubernetes: system:serviceaccount:<namespace>:<service account>).",
 	50034:
 		'The user account does not exist in the tenant. Sign in with an account of the tenant set in the credential.',
 	50057: 'The user account is disabled. Sign in with an enabled account.',
