@@ -6,7 +6,8 @@ import type { Emulator } from './emulator';
 import { EmuResponse, readBody, Router } from './http';
 import { thumbprintSha1 } from './tls';
 import { directoryStore } from './graph/directory';
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
+import type { FederatedCredentialFixture } from './tenant';
 
 async function json<T>(body: Parameters<typeof readBody>[0]): Promise<T> {
 	const raw = await readBody(body, 1024 * 1024);
@@ -68,6 +69,41 @@ export function registerAdmin(router: Router, emu: Emulator): void {
 			};
 		}
 		return ok({ consent: app.consent });
+	});
+	// Workload identity federation: the app's federated identity credentials (login/federation.ts).
+	router.add('GET', '/_emulator/apps/:appId/federated-credentials', (_req, params) => {
+		const found = emu.directory.findRegistration(params.appId);
+		if (!found) return { status: 404, body: { error: 'no such app' } };
+		return ok({
+			value: (found.app.federatedCredentials ?? []).map((c) => ({
+				...c,
+				issuer: c.issuer.replace('{emulator}', emu.url),
+				audiences: c.audiences ?? ['api://AzureADTokenExchange'],
+			})),
+		});
+	});
+	router.add('POST', '/_emulator/apps/:appId/federated-credentials', async (req, params) => {
+		const found = emu.directory.findRegistration(params.appId);
+		if (!found) return { status: 404, body: { error: 'no such app' } };
+		const body = await json<Partial<FederatedCredentialFixture>>(req.body);
+		if (!body.name || !body.issuer || !body.subject)
+			return { status: 400, body: { error: 'name, issuer and subject are required' } };
+		const list = (found.app.federatedCredentials ??= []);
+		// Entra allows at most 20 per app (workload-identity-federation-considerations).
+		if (list.length >= 20)
+			return { status: 400, body: { error: 'at most 20 federated identity credentials per app' } };
+		if (list.some((c) => c.name === body.name))
+			return { status: 409, body: { error: `a credential named ${body.name} exists` } };
+		const credential: FederatedCredentialFixture = {
+			id: body.id ?? randomUUID(),
+			name: body.name,
+			issuer: body.issuer,
+			subject: body.subject,
+			audiences: body.audiences ?? ['api://AzureADTokenExchange'],
+			description: body.description,
+		};
+		list.push(credential);
+		return ok(credential);
 	});
 	router.add('GET', '/_emulator/apps/:appId/certificates/:certId', (_req, params) => {
 		const found = emu.directory.findRegistration(params.appId);

@@ -39,6 +39,12 @@ import { LoginService } from './login/service';
 import { registerAdmin } from './admin';
 import { LatencyModel, LatencyModelSettings, registerLatencyModelAdmin } from './latency-model';
 import { issueServerCertificate, loadOrCreateCa } from './tls';
+import {
+	ManagedIdentityService,
+	registerManagedIdentityAdmin,
+	type ManagedIdentityOptions,
+} from './identity/managed-identity';
+import { OidcIssuers, registerOidcAdmin } from './identity/oidc-issuer';
 
 export interface EmulatorOptions {
 	/** Port to listen on (0: a free port). */
@@ -62,6 +68,8 @@ export interface EmulatorOptions {
 	smtp?: boolean | { port?: number };
 	/** The benchmarks' latency model (`latency-model.ts`): `true` for its defaults; off by default. */
 	latencyModel?: boolean | Partial<LatencyModelSettings>;
+	/** The managed identity endpoint (plain HTTP, loopback): its port and App Service IDENTITY_HEADER. */
+	managedIdentity?: ManagedIdentityOptions;
 }
 
 export interface ContractViolation {
@@ -91,6 +99,10 @@ export class Emulator {
 	readonly mail: MailService;
 	/** Exchange calendars (`graph/calendar.ts`); test API `createEvent`, `updateEvent`, `deleteEvent`, `cancelEvent`, `events`, `calendars`, `seedEvents`, `expireDeltaTokens`. */
 	readonly calendar: CalendarService;
+	/** Managed identity endpoints (App Service, IMDS, Azure Arc) on their own HTTP port. */
+	readonly managedIdentity: ManagedIdentityService;
+	/** Test OIDC issuers for workload identity federation (`k8s` from the start). */
+	readonly oidc: OidcIssuers;
 	/** The SMTP endpoint when started with `smtp` (received messages, auth attempts). */
 	smtp?: SmtpEmulator;
 	smtpPort = 0;
@@ -112,6 +124,8 @@ export class Emulator {
 		this.tokens = new TokenService(new SigningKey());
 		this.graph = new GraphService(this.directory, this.tokens);
 		this.login = new LoginService(this);
+		this.oidc = new OidcIssuers(this);
+		this.managedIdentity = new ManagedIdentityService(this, options.managedIdentity);
 		registerGraphCore(this.graph);
 		this.drives = registerDrives(this.graph, this);
 		registerApplications(this.graph);
@@ -123,6 +137,8 @@ export class Emulator {
 		registerPlaces(this.graph);
 		this.teams = registerTeams(this.graph, this);
 		registerAdmin(this.admin, this);
+		registerOidcAdmin(this.admin, this.oidc);
+		registerManagedIdentityAdmin(this.admin, this.managedIdentity);
 		registerCalendarAdmin(this.admin, this.calendar);
 		this.latencyModel = new LatencyModel(options.latencyModel);
 		registerLatencyModelAdmin(this.admin, this.latencyModel);
@@ -153,6 +169,7 @@ export class Emulator {
 		const address = this.server.address() as AddressInfo;
 		const host = address.address.includes(':') ? `[${address.address}]` : address.address;
 		this.url = address.port === 443 ? `https://${host}` : `https://${host}:${address.port}`;
+		await this.managedIdentity.start();
 		if (this.smtp)
 			this.smtpPort = await this.smtp.listen(
 				typeof this.options.smtp === 'object' ? this.options.smtp.port : 0,
@@ -166,6 +183,7 @@ export class Emulator {
 		await new Promise<void>((resolve) => this.server.close(() => resolve()));
 		await this.drives.close();
 		await this.smtp?.close();
+		await this.managedIdentity.close();
 	}
 
 	get port(): number {

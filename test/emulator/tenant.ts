@@ -43,6 +43,47 @@ export interface AppFixture {
 	requested?: { delegated?: string[]; application?: string[] };
 	/** Permissions granted (consented) in this tenant. Delegated entries of other resources are full URIs. */
 	consent?: { delegated?: string[]; application?: string[] };
+	/**
+	 * Federated identity credentials (workload identity federation): external tokens this app
+	 * accepts as client assertions. See login/federation.ts.
+	 */
+	federatedCredentials?: FederatedCredentialFixture[];
+}
+
+/**
+ * A federated identity credential of an app registration (Graph `federatedIdentityCredential`,
+ * https://learn.microsoft.com/en-us/graph/api/resources/federatedidentitycredential): the external
+ * token's `iss` and `sub` must equal `issuer` and `subject` (case-sensitive), and one of its `aud`
+ * values must be in `audiences`.
+ */
+export interface FederatedCredentialFixture {
+	id?: string;
+	name: string;
+	/** The external issuer URL; `{emulator}` stands for the emulator's base URL (its port varies). */
+	issuer: string;
+	subject: string;
+	/** Default `["api://AzureADTokenExchange"]`, the value Microsoft recommends. */
+	audiences?: string[];
+	description?: string;
+}
+
+/**
+ * A managed identity of an Azure resource in this tenant: its service principal (client ID,
+ * object ID) and the Graph application roles granted to it (app role assignments).
+ * https://learn.microsoft.com/en-us/entra/identity/managed-identities-azure-resources/overview
+ */
+export interface ManagedIdentityFixture {
+	/** `system`: the hosting resource's own identity (asked for with no ID parameter); `user`: a user-assigned identity. */
+	kind: 'system' | 'user';
+	displayName: string;
+	/** The service principal's application (client) ID: `appid` of its tokens. */
+	clientId: string;
+	/** The service principal's object ID (principal ID): `oid` of its tokens. */
+	objectId: string;
+	/** The Azure resource ID: the hosting resource's (system) or the identity resource's (user). */
+	resourceId: string;
+	/** Microsoft Graph application roles granted (e.g. User.Read.All). */
+	roles?: string[];
 }
 
 export interface UserFixture {
@@ -207,6 +248,8 @@ export interface TenantFixture {
 	teams?: TeamFixture[];
 	/** Room lists and their rooms (served by graph/places.ts and the calendar's room booking). */
 	roomLists?: RoomListFixture[];
+	/** Managed identities of the host the emulator pretends to be (identity/managed-identity.ts). */
+	managedIdentities?: ManagedIdentityFixture[];
 }
 
 export interface EmulatorFixture {
@@ -241,6 +284,8 @@ export class Tenant {
 	readonly teams: TeamFixture[];
 	/** Room lists of the fixture (served by graph/places.ts). */
 	readonly roomLists: RoomListFixture[];
+	/** Managed identities (served by identity/managed-identity.ts). */
+	readonly managedIdentities: ManagedIdentityFixture[];
 	private readonly usersByKey = new Map<string, User>();
 	private readonly groupsById = new Map<string, Group>();
 	readonly createdDateTime = '2020-01-01T00:00:00Z';
@@ -253,6 +298,7 @@ export class Tenant {
 		this.directoryRoles = fixture.directoryRoles ?? [];
 		this.teams = fixture.teams ?? [];
 		this.roomLists = fixture.roomLists ?? [];
+		this.managedIdentities = fixture.managedIdentities ?? [];
 		for (const app of fixture.apps ?? []) this.addApp(app);
 		for (const user of fixture.users ?? []) this.addUser(user);
 		for (const user of fixture.users ?? []) {

@@ -54,6 +54,10 @@ export interface IssueOptions {
 	/** 0 public client, 1 client secret, 2 certificate. */
 	appidacr?: '0' | '1' | '2';
 	lifetimeSeconds: number;
+	/** App tokens: the service principal's object ID (default: derived from tenant and app). */
+	objectId?: string;
+	/** Further claims (e.g. `xms_mirid` of a managed identity). */
+	extraClaims?: Record<string, unknown>;
 }
 
 export type TokenCheck =
@@ -97,8 +101,9 @@ export class TokenService {
 			tid: options.tenantId,
 			appid: options.appId,
 			appidacr: options.appidacr ?? '1',
-			oid: options.user?.id ?? servicePrincipalId(options.tenantId, options.appId),
-			sub: options.user?.id ?? options.appId,
+			oid:
+				options.user?.id ?? options.objectId ?? servicePrincipalId(options.tenantId, options.appId),
+			sub: options.user?.id ?? options.objectId ?? options.appId,
 			idtyp: options.user ? 'user' : 'app',
 			ver: '1.0',
 			uti: randomUUID().replace(/-/g, '').slice(0, 22),
@@ -113,6 +118,7 @@ export class TokenService {
 		} else {
 			claims.roles = options.roles ?? [];
 		}
+		Object.assign(claims, options.extraClaims ?? {});
 		this.issued += 1;
 		return { token: this.key.sign(claims), expiresIn: options.lifetimeSeconds, claims };
 	}

@@ -17,8 +17,8 @@ import { Aadsts } from './errors';
 
 export const JWT_BEARER = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
 
-/** How the client proved its identity: the `appidacr` of the tokens it gets (0, 1, 2). */
-export type ClientAuthMethod = 'none' | 'secret' | 'certificate';
+/** How the client proved its identity: the `appidacr` of the tokens it gets (0, 1, 2; federated: 2). */
+export type ClientAuthMethod = 'none' | 'secret' | 'certificate' | 'federated';
 
 export interface ClientCredentials {
 	secret?: string;

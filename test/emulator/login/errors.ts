@@ -416,7 +416,74 @@ export const Aadsts = {
 		),
 	unknownInstance: () =>
 		new LoginError(400, 'invalid_instance', 50049, 'Unknown or invalid instance.'),
+
+	// Workload identity federation (login/federation.ts). Texts as Entra returns them in the
+	// answers quoted in Azure Workload Identity's troubleshooting guide
+	// (https://azure.github.io/azure-workload-identity/docs/troubleshooting.html, 70021:
+	// `invalid_request`, HTTP 400) and in client test suites quoting Entra's 700212 (`invalid_client`);
+	// the error field and status of 700211 / 700213 are assumed to follow 700212.
+	federationNoMatch: (iss: string, sub: string, aud: string) =>
+		new LoginError(
+			400,
+			'invalid_request',
+			70021,
+			`No matching federated identity record found for presented assertion. Assertion Issuer: '${iss}'. Assertion Subject: '${sub}'. Assertion Audience: '${aud}'.`,
+		),
+	federationIssuer: (iss: string) =>
+		new LoginError(
+			400,
+			'invalid_client',
+			700211,
+			`No matching federated identity record found for presented assertion issuer '${iss}'. ${ficDocs}`,
+		),
+	federationAudience: (aud: string) =>
+		new LoginError(
+			400,
+			'invalid_client',
+			700212,
+			`No matching federated identity record found for presented assertion audience '${aud}'. ${ficDocs}`,
+		),
+	federationSubject: (sub: string) =>
+		new LoginError(
+			400,
+			'invalid_client',
+			700213,
+			`No matching federated identity record found for presented assertion subject '${sub}'. ${ficDocs}`,
+		),
+	/** "Microsoft Entra ID issued tokens may not be used for federated identity flows" (workload-identity-federation). */
+	federationEntraToken: () =>
+		new LoginError(
+			400,
+			'invalid_client',
+			700222,
+			'AAD-issued tokens may not be used for federated identity flows.',
+		),
+	/** Entra's signature texts (AADSTS50013 "[Reason - …]"); their use for federated assertions is assumed. */
+	federationKeyNotFound: () =>
+		new LoginError(
+			401,
+			'invalid_client',
+			50013,
+			'Assertion failed signature validation. [Reason - The key was not found.]',
+		),
+	federationSignature: () =>
+		new LoginError(
+			401,
+			'invalid_client',
+			50013,
+			'Assertion failed signature validation. [Reason - Key was found, but use of the key to verify the signature failed.]',
+		),
+	federationTime: (now: Date, nbf: Date | undefined, exp: Date | undefined) =>
+		new LoginError(
+			401,
+			'invalid_client',
+			700024,
+			`Client assertion is not within its valid time range. Current time: ${now.toISOString()}, assertion valid from ${nbf ? nbf.toISOString() : 'unknown'}, expiry time of assertion ${exp ? exp.toISOString() : 'unknown'}. ${ficDocs}`,
+		),
 };
+
+const ficDocs =
+	'Please check your federated identity credential Subject, Audience and Issuer against the presented assertion. https://docs.microsoft.com/en-us/azure/active-directory/develop/workload-identity-federation';
 
 /** `90.00:00:00` (.NET TimeSpan), as AADSTS700082 shows the inactive time. */
 function timeSpan(seconds: number): string {

@@ -6,7 +6,14 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { BodyTooLargeError, readBody, type EmuRequest, type EmuResponse } from '../http';
 import type { Tenant, User } from '../tenant';
-import { checkAssertion, checkSecret, credentialsOf, type ClientAuthMethod } from './client-auth';
+import {
+	checkAssertion,
+	checkSecret,
+	credentialsOf,
+	JWT_BEARER,
+	type ClientAuthMethod,
+} from './client-auth';
+import { checkFederatedAssertion, isFederatedAssertion } from './federation';
 import { issuerHost } from './discovery';
 import { Aadsts, correlationIdOf, LoginError, stsHeaders } from './errors';
 import { resolveAuthority, resolveClient, resolveClientAnywhere, type ClientApp } from './resolve';
@@ -73,6 +80,18 @@ function authenticate(
 		typeof req.headers.authorization === 'string' ? req.headers.authorization : undefined,
 	);
 	const app = client.registration;
+	if (
+		creds.assertion !== undefined &&
+		creds.assertionType === JWT_BEARER &&
+		isFederatedAssertion(creds.assertion, client.appId)
+	) {
+		// Workload identity federation: an external issuer's token (login/federation.ts).
+		checkFederatedAssertion(
+			{ app, issuers: svc.emulator.oidc, emulatorUrl: svc.emulator.url },
+			creds.assertion,
+		);
+		return 'federated';
+	}
 	if (creds.assertion !== undefined) {
 		checkAssertion(
 			{ app, audiences: assertionAudiences(svc, req, segment, client.tenant) },
@@ -93,6 +112,8 @@ const APPIDACR: Record<ClientAuthMethod, '0' | '1' | '2'> = {
 	none: '0',
 	secret: '1',
 	certificate: '2',
+	// assumed: a federated assertion is a client assertion like a certificate's
+	federated: '2',
 };
 
 export async function token(
