@@ -62,6 +62,12 @@ export const AADSTS_MESSAGES: Record<number, string> = {
 		'Unknown or invalid cloud instance: check Cloud and, for Custom endpoints, Login Endpoint.',
 };
 
+/**
+ * Codes whose Microsoft description names what was presented (the federated token's issuer,
+ * subject or audience, never the token): kept after the explanation.
+ */
+const WITH_DESCRIPTION = new Set([70021, 700211, 700212, 700213]);
+
 export interface AadstsInfo {
 	/** The AADSTS number, when one was found. */
 	code?: number;
@@ -105,7 +111,9 @@ export function explainAadsts(
 	const desc = description ? redact(firstSentence(description)) : undefined;
 	const known = code !== undefined ? AADSTS_MESSAGES[code] : undefined;
 	let message: string;
-	if (known) message = `Microsoft sign-in failed (AADSTS${code}): ${known}`;
+	if (known && code !== undefined && WITH_DESCRIPTION.has(code) && desc)
+		message = `Microsoft sign-in failed (AADSTS${code}): ${known} Microsoft: "${desc}"`;
+	else if (known) message = `Microsoft sign-in failed (AADSTS${code}): ${known}`;
 	else if (code !== undefined)
 		message = `Microsoft sign-in failed (AADSTS${code}): ${desc ?? error ?? 'unknown error'}`;
 	else
