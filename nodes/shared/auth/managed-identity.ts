@@ -53,6 +53,8 @@ export class ManagedIdentityUnreachable extends ClientAuthError {
 		detail: string,
 	) {
 		super(ClientAuthErrorCodes.networkError, '', detail);
+		// msal's error constructors set their own prototype: restore this class's.
+		Object.setPrototypeOf(this, new.target.prototype);
 		this.name = 'ManagedIdentityUnreachable';
 	}
 }
