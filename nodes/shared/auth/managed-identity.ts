@@ -63,7 +63,7 @@ export class ManagedIdentityUnreachable extends ClientAuthError {
 export function endpointOf(url: string): string {
 	try {
 		const u = new URL(url);
-		return `${u.protocol}//${u.host}${u.pathname}`;
+		return `${u.protocol}//${u.host}${u.pathname.replace(/(.)\/+$/, '$1')}`;
 	} catch {
 		return 'the managed identity endpoint';
 	}
