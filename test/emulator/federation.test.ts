@@ -83,13 +83,13 @@ function expectRefusal(
 describe('test OIDC issuer', () => {
 	test('discovery document and JWKS name the issuer and the key its tokens are signed with', async () => {
 		const base = `${emulator().url}/_emulator/oidc/k8s`;
-		const config = await (await fetch(`${base}/.well-known/openid-configuration`)).json();
+		const config: any = await (await fetch(`${base}/.well-known/openid-configuration`)).json();
 		expect(config).toMatchObject({
 			issuer: base,
 			jwks_uri: `${base}/jwks`,
 			id_token_signing_alg_values_supported: ['RS256'],
 		});
-		const jwks = await (await fetch(config.jwks_uri)).json();
+		const jwks: any = await (await fetch(config.jwks_uri)).json();
 		const token = await mint();
 		const header = JSON.parse(Buffer.from(token.split('.')[0], 'base64url').toString('utf8'));
 		expect(header.alg).toBe('RS256');
