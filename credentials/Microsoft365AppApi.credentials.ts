@@ -88,7 +88,7 @@ export class Microsoft365AppApi implements ICredentialType {
 		},
 		{
 			displayName:
-				"The managed identity of the Azure host n8n runs on signs in, in its own tenant: no Tenant, Client ID or secret. Give its service principal Graph <b>application</b> permissions (app role assignments; it has no app registration). Anyone who can create credentials in this n8n can use the host's identity.",
+				"The managed identity of the Azure host n8n runs on signs in, in its own tenant: no Tenant, Client ID or secret. Give its service principal Graph <b>application</b> permissions (app role assignments; it has no app registration). The host must run in the tenant's cloud (Azure Government for US Government L4/L5, Azure operated by 21Vianet for China) and in a subscription of the tenant: Microsoft offers no managed identity across clouds or tenants. Anyone who can create credentials in this n8n can use the host's identity.",
 			name: 'managedIdentityNotice',
 			type: 'notice',
 			default: '',

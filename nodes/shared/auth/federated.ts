@@ -5,6 +5,12 @@
  * projects a new token before 80% of its lifetime has passed); msal-node's `clientAssertion`
  * callback is where it is read, so no old assertion is ever sent.
  *
+ * Offered in every cloud the credential names; the federated credential's audience is
+ * api://AzureADTokenExchange (Global), api://AzureADTokenExchangeUSGov (US Government) or
+ * api://AzureADTokenExchangeChina (China), as Microsoft lists them in
+ * https://learn.microsoft.com/en-us/entra/workload-id/workload-identity-federation-config-app-trust-managed-identity
+ * (overview: https://learn.microsoft.com/en-us/entra/workload-id/workload-identity-federation).
+ *
  * The file must hold a JWT whose `exp` lies in the future: anything else is refused here, naming
  * the field, before a request is sent. This also keeps the field from sending an arbitrary file
  * of the n8n host (its configuration, a key) to a login endpoint as "assertion": only a JWT is

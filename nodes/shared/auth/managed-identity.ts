@@ -15,6 +15,16 @@
  * would otherwise hang for the operating system's TCP timeout. The token the identity gets is then
  * sent to Graph through the proxy like every other token.
  *
+ * Clouds: a managed identity signs in to its own tenant, in the cloud its Azure host runs in
+ * (Azure Government for US Government L4/L5, Azure operated by 21Vianet for China); Microsoft
+ * offers it neither across tenants
+ * (https://learn.microsoft.com/en-us/entra/identity/managed-identities-azure-resources/managed-identities-faq)
+ * nor across clouds
+ * (https://learn.microsoft.com/en-us/entra/workload-id/workload-identity-federation-config-app-trust-managed-identity:
+ * "Accessing resources in another cloud is not supported"). The resource asked for is the Cloud's
+ * Graph resource; Graph permissions are app role assignments on the identity's service principal
+ * (https://learn.microsoft.com/en-us/entra/identity/managed-identities-azure-resources/how-to-assign-app-role-managed-identity).
+ *
  * Cache: msal-node keeps managed identity tokens in one store per process (keyed by identity and
  * resource) and renews them before expiry; one application per credential identity is kept here,
  * as for client credentials, so a credential costs one token request per token lifetime.
