@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { IDataObject } from 'n8n-workflow';
 import { clearAppTokenCache, runAppCredentialTest } from '../../nodes/shared/auth';
-import { useEmulator } from '../helpers/emulator';
+import { mintToken, useEmulator } from '../helpers/emulator';
 import {
 	ACCESS_REVIEW,
 	admin,
@@ -192,6 +192,16 @@ test("a token the app's federated credentials do not trust: AADSTS700211 with th
 	produced.push(errorText(result));
 	expect(errorText(result)).toMatch(/AADSTS700211.*add a federated credential with that Issuer/);
 	expect(errorText(result)).toContain(issuer);
+});
+
+test('a token Entra issued in the file (not an external one): AADSTS700222 with the fix', async () => {
+	const entraToken = mintToken(emulator(), { app: ACCESS_REVIEW, roles: ['User.Read.All'] });
+	assertions.push(entraToken);
+	const result = await getManyUsers(federated(file('entra-token', entraToken)));
+	produced.push(errorText(result));
+	expect(errorText(result)).toMatch(
+		/AADSTS700222.*issued by Microsoft Entra itself.*must hold the external issuer's token/,
+	);
 });
 
 test("n8n's credential test: connected with a federated token, permissions listed", async () => {

@@ -49,6 +49,10 @@ export const AADSTS_MESSAGES: Record<number, string> = {
 	// Workload Identity Federation: the federated token did not match a federated credential of the app.
 	70021:
 		"The federated token matches no federated credential of the app. In Entra → App registrations → your app → Certificates & secrets → Federated credentials, the Issuer, Subject and Audience must equal the token's iss, sub and aud claims exactly (a new credential takes a few minutes to apply).",
+	700222:
+		"The federated token was issued by Microsoft Entra itself, which cannot be used as a federated token: the Federated Token File must hold the external issuer's token (a Kubernetes service-account token, a CI job's OIDC token).",
+	50013:
+		"The assertion's signature could not be verified: for Workload Identity Federation, the federated token must be signed with a key the issuer publishes (its OIDC discovery document's jwks_uri, reachable by Microsoft); for a certificate, check that Private Key and the uploaded certificate belong together.",
 	700211:
 		"The federated token's issuer (iss) matches no federated credential of the app: add a federated credential with that Issuer (Certificates & secrets → Federated credentials), e.g. the cluster's OIDC issuer URL, exactly as the token has it.",
 	700212:
