@@ -1,7 +1,8 @@
 /**
  * `npm run emulator`: starts the Microsoft 365 emulator on a fixed port and prints its URLs and
  * the CA file to trust (NODE_EXTRA_CA_CERTS). Options: --port (default 8443), --host, --fixture,
- * --state-dir, --token-lifetime SECONDS.
+ * --state-dir, --token-lifetime SECONDS, --identity-port (managed identity endpoint, default 8442),
+ * --identity-header (App Service IDENTITY_HEADER; default M365_EMULATOR_IDENTITY_HEADER or random).
  */
 import { DEMO_FIXTURE, startEmulator } from './emulator';
 
@@ -18,6 +19,10 @@ async function main(): Promise<void> {
 		fixture: arg('fixture') ?? DEMO_FIXTURE,
 		stateDir: arg('state-dir'),
 		accessTokenLifetime: lifetime ? Number(lifetime) : undefined,
+		managedIdentity: {
+			port: Number(arg('identity-port') ?? process.env.M365_EMULATOR_IDENTITY_PORT ?? 8442),
+			identityHeader: arg('identity-header') ?? process.env.M365_EMULATOR_IDENTITY_HEADER,
+		},
 	});
 	const home = emu.directory.home;
 	console.log(`Microsoft 365 emulator listening on ${emu.url}`);
@@ -31,6 +36,13 @@ async function main(): Promise<void> {
 	for (const app of home.apps.values())
 		console.log(`  App             : ${app.appId}  ${app.displayName}`);
 	console.log(`  App secrets and users: ${arg('fixture') ?? DEMO_FIXTURE}`);
+	const mi = emu.managedIdentity;
+	console.log(`  Managed identity: App Service IDENTITY_ENDPOINT=${mi.appServiceEndpoint}`);
+	console.log(`                    IDENTITY_HEADER=${mi.identityHeader}`);
+	console.log(`                    IMDS AZURE_POD_IDENTITY_AUTHORITY_HOST=${mi.url}`);
+	for (const m of home.managedIdentities)
+		console.log(`                    ${m.kind}-assigned ${m.clientId}  ${m.displayName}`);
+	console.log(`  Federation issuer: ${emu.oidc.get('k8s')!.issuer}  (POST .../token mints)`);
 	const stop = async () => {
 		await emu.close();
 		process.exit(0);

@@ -65,7 +65,8 @@ export class ManagedIdentityService {
 	private server?: Server;
 	private readonly sockets = new Set<Socket>();
 	private readonly hanging = new Set<ServerResponse>();
-	private readonly arcDir = mkdtempSync(join(tmpdir(), 'emu-arc-'));
+	/** Where Arc challenges put their key files (created on the first challenge). */
+	private arcDir?: string;
 	private arcSecret = '';
 
 	constructor(
@@ -157,7 +158,7 @@ export class ManagedIdentityService {
 
 	async close(): Promise<void> {
 		await this.stopListening();
-		rmSync(this.arcDir, { recursive: true, force: true });
+		if (this.arcDir) rmSync(this.arcDir, { recursive: true, force: true });
 	}
 
 	/** Adds a managed identity (IDs generated where not given; resource ID derived from the name). */
@@ -389,6 +390,7 @@ export class ManagedIdentityService {
 		const authorization = req.headers.authorization;
 		if (!authorization) {
 			this.arcSecret = randomBytes(32).toString('hex');
+			this.arcDir ??= mkdtempSync(join(tmpdir(), 'emu-arc-'));
 			const file = join(this.arcDir, `${randomUUID()}.key`);
 			writeFileSync(file, this.arcSecret, { mode: 0o600 });
 			return {

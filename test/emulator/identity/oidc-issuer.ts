@@ -42,7 +42,12 @@ export interface MintOptions {
 }
 
 export class OidcIssuer {
-	readonly key = new SigningKey();
+	private signingKey?: SigningKey;
+
+	/** Its signing key, generated on first use (so an emulator that never federates pays nothing). */
+	get key(): SigningKey {
+		return (this.signingKey ??= new SigningKey());
+	}
 
 	constructor(
 		readonly name: string,
