@@ -225,6 +225,28 @@ describe('an unreachable endpoint: a message naming it, bounded in time, no Grap
 	});
 });
 
+test.each([
+	['global', 'https://graph.microsoft.com'],
+	['usGovL4', 'https://graph.microsoft.us'],
+	['usGovL5', 'https://dod-graph.microsoft.us'],
+	['china', 'https://microsoftgraph.chinacloudapi.cn'],
+])("Cloud %s: the token is asked for that cloud's Graph resource (%s)", async (name, resource) => {
+	const emu = emulator();
+	const before = emu.managedIdentity.requests.length;
+	const mark = emu.mark();
+	// The credential test only: a Graph read would go to Microsoft's real host of that cloud.
+	const result = await runAppCredentialTest({
+		cloud: name as never,
+		authentication: 'managedIdentity',
+		managedIdentity: 'system',
+	});
+	produced.push(result.message);
+	expect(result.status).toBe('OK');
+	const [call] = miRequests(before);
+	expect(new URL(call.url, 'http://x').searchParams.get('resource')).toBe(resource);
+	expect(emu.since(mark).filter((e) => !e.url.startsWith('/_emulator'))).toEqual([]);
+});
+
 test("n8n's credential test: tenant, identity and its Graph permissions; no app registration read", async () => {
 	const emu = emulator();
 	const mark = emu.mark();
