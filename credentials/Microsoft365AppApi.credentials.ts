@@ -7,10 +7,12 @@ import {
 } from '../nodes/shared/credentials/fields';
 
 /**
- * App-only (client credentials) access to Microsoft 365: the app's own application permissions,
- * no signed-in user. Tokens come from @azure/msal-node (nodes/shared/auth/app.ts) and are cached
- * per credential for the whole n8n process, so there is no `authenticate` block; the nodes
- * register `testAppCredential` (nodes/shared/auth) as this credential's test.
+ * App-only access to Microsoft 365: the app's own application permissions, no signed-in user.
+ * The app proves itself with a client secret, a certificate, a federated token (Workload Identity
+ * Federation), or is the Azure host's managed identity. Tokens come from @azure/msal-node
+ * (nodes/shared/auth/app.ts) and are cached per credential for the whole n8n process, so there is
+ * no `authenticate` block; the nodes register `testAppCredential` (nodes/shared/auth) as this
+ * credential's test.
  */
 // The nodes using this credential test it with `testAppCredential` (nodes/shared/auth), registered
 // under `methods.credentialTest` and referenced by `testedBy`: a declarative `test` request cannot
@@ -48,6 +50,8 @@ export class Microsoft365AppApi implements ICredentialType {
 			hint: TENANT_HINT,
 			description:
 				'The tenant whose data the app reads. "common" and "organizations" cannot be used for app-only tokens.',
+			// A managed identity signs in to its own tenant.
+			displayOptions: { hide: { authentication: ['managedIdentity'] } },
 		},
 		{
 			displayName: 'Client ID',
@@ -57,16 +61,80 @@ export class Microsoft365AppApi implements ICredentialType {
 			required: true,
 			placeholder: '00000000-0000-0000-0000-000000000000',
 			hint: CLIENT_ID_HINT,
+			displayOptions: { hide: { authentication: ['managedIdentity'] } },
 		},
 		{
 			displayName: 'Authentication',
 			name: 'authentication',
 			type: 'options',
+			// Secret first (most set-ups), then certificate, then the secretless kinds.
 			options: [
 				{ name: 'Client Secret', value: 'clientSecret' },
 				{ name: 'Certificate', value: 'certificate' },
+				{
+					name: 'Workload Identity Federation',
+					value: 'workloadIdentityFederation',
+					description:
+						"A token another issuer gives n8n's workload (Kubernetes service account, CI job), read from a file",
+				},
+				{
+					name: 'Managed Identity',
+					value: 'managedIdentity',
+					description:
+						'The identity of the Azure host n8n runs on (VM, App Service, Container Apps, Arc)',
+				},
 			],
 			default: 'clientSecret',
+		},
+		{
+			displayName:
+				"The managed identity of the Azure host n8n runs on signs in, in its own tenant: no Tenant, Client ID or secret. Give its service principal Graph <b>application</b> permissions (app role assignments; it has no app registration). The host must run in the tenant's cloud (Azure Government for US Government L4/L5, Azure operated by 21Vianet for China) and in a subscription of the tenant: Microsoft offers no managed identity across clouds or tenants. Anyone who can create credentials in this n8n can use the host's identity.",
+			name: 'managedIdentityNotice',
+			type: 'notice',
+			default: '',
+			displayOptions: { show: { authentication: ['managedIdentity'] } },
+		},
+		{
+			displayName: 'Managed Identity',
+			name: 'managedIdentity',
+			type: 'options',
+			options: [
+				{ name: 'System-Assigned', value: 'system' },
+				{ name: 'User-Assigned (Client ID)', value: 'userClientId' },
+				{ name: 'User-Assigned (Object ID)', value: 'userObjectId' },
+				{ name: 'User-Assigned (Resource ID)', value: 'userResourceId' },
+			],
+			default: 'system',
+			description:
+				'Which identity of the host: its system-assigned identity, or a user-assigned identity attached to it, named by one of its IDs',
+			displayOptions: { show: { authentication: ['managedIdentity'] } },
+		},
+		{
+			displayName: 'Identity ID',
+			name: 'managedIdentityId',
+			type: 'string',
+			default: '',
+			required: true,
+			placeholder: '00000000-0000-0000-0000-000000000000',
+			hint: 'Azure portal → Managed Identities → your identity → Overview: Client ID or Object (principal) ID (GUIDs), or the Resource ID (/subscriptions/…/userAssignedIdentities/<name>)',
+			displayOptions: {
+				show: {
+					authentication: ['managedIdentity'],
+					managedIdentity: ['userClientId', 'userObjectId', 'userResourceId'],
+				},
+			},
+		},
+		// A path, not a secret (the token in the file is never shown): a plain text field.
+		// eslint-disable-next-line @n8n/community-nodes/credential-password-field
+		{
+			displayName: 'Federated Token File',
+			name: 'federatedTokenFile',
+			type: 'string',
+			default: '',
+			placeholder: '/var/run/secrets/azure/tokens/azure-identity-token',
+			description:
+				"Absolute path of the file holding the federated token (a JWT), read again for every token request since its issuer rotates it. Empty: the path in the n8n process's AZURE_FEDERATED_TOKEN_FILE (set by AKS workload identity). The app needs a federated credential (Certificates & secrets → Federated credentials) with the token's issuer, subject and audience.",
+			displayOptions: { show: { authentication: ['workloadIdentityFederation'] } },
 		},
 		{
 			displayName: 'Client Secret',

@@ -75,6 +75,13 @@ export interface StackState {
 	smtpPort?: number;
 	emulatorLog?: string;
 	caFile?: string;
+	/**
+	 * n8n runs as if on an App Service with a managed identity (IDENTITY_ENDPOINT and IDENTITY_HEADER
+	 * point at the emulator's endpoint) and in a pod with workload identity
+	 * (AZURE_FEDERATED_TOKEN_FILE is this file; whoever wants a federated credential writes a token).
+	 */
+	managedIdentityEndpoint?: string;
+	federatedTokenFile?: string;
 	/** The loopback address Microsoft's host names resolve to in n8n (port 443), if mapped. */
 	hostMapping?: string;
 	owner: Owner;
@@ -155,6 +162,20 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
 			}
 		}
 
+		// Managed Identity and Workload Identity Federation credentials work in this n8n: the
+		// emulator's App Service-style endpoint and a token file path in its environment.
+		let identityEnv: NodeJS.ProcessEnv = {};
+		let managedIdentityEndpoint: string | undefined;
+		const federatedTokenFile = emulator ? join(workDir, 'federated-token') : undefined;
+		if (emulator) {
+			const mi = await emulator.admin<{
+				endpoints: { appService: string };
+				env: { appService: Record<string, string> };
+			}>('GET', 'managed-identity');
+			managedIdentityEndpoint = mi.endpoints.appService;
+			identityEnv = { ...mi.env.appService, AZURE_FEDERATED_TOKEN_FILE: federatedTokenFile };
+		}
+
 		const userFolder = join(workDir, 'n8n');
 		const filesDir = join(workDir, 'files');
 		mkdirSync(filesDir, { recursive: true });
@@ -166,7 +187,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
 			userFolder,
 			caFile: emulator?.caFile,
 			hostMapping,
-			env: { N8N_RESTRICT_FILE_ACCESS_TO: filesDir, ...options.n8nEnv },
+			env: { N8N_RESTRICT_FILE_ACCESS_TO: filesDir, ...identityEnv, ...options.n8nEnv },
 			logFile: join(workDir, 'n8n.log'),
 			echo: options.echo,
 			editorBaseUrl,
@@ -189,6 +210,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
 			smtpPort: emulator?.smtpPort,
 			emulatorLog: emulator?.logFile,
 			caFile: emulator?.caFile,
+			managedIdentityEndpoint,
+			federatedTokenFile,
 			hostMapping,
 			owner,
 			cookie: client.cookie,

@@ -271,6 +271,17 @@ describe('validation before any request', () => {
 			expect: /Private Key is not a PEM private key/,
 		},
 		{
+			title: 'certificate without its private key (the certificate pasted as Private Key)',
+			data: () =>
+				base({
+					authentication: 'certificate',
+					privateKey: certificate().certPem,
+					certificate: certificate().certPem,
+				}),
+			expect:
+				/Private Key holds a certificate but no private key: paste the private key the certificate was created with/,
+		},
+		{
 			title: 'damaged private key',
 			data: () =>
 				base({
@@ -359,6 +370,18 @@ describe('validation before any request', () => {
 			);
 			expect(jwtClaims(await provider.getToken()).appidacr).toBe('2');
 		}
+	});
+
+	it('accepts a PEM bundle (certificate and key in one field, as exported from a .pfx) and gets a token', async () => {
+		const { certPem, keyPem } = certificate();
+		const provider = createAppTokenProvider(
+			base({
+				authentication: 'certificate',
+				privateKey: `${certPem}\n${keyPem}`,
+				certificate: `${keyPem}\n${certPem}`,
+			}),
+		);
+		expect(jwtClaims(await provider.getToken()).appidacr).toBe('2');
 	});
 
 	it('errors name the node when one is given (NodeOperationError)', () => {

@@ -180,7 +180,7 @@ test('delegated credential dialog: cloud, tenant, scope groups, additional scope
 	expect(saved?.type).toBe('microsoft365OAuth2Api');
 });
 
-test('app credential dialog: cloud, tenant, client ID, secret or certificate, mailbox restriction', async () => {
+test('app credential dialog: cloud, tenant, client ID, secret, certificate, managed identity or federation, mailbox restriction', async () => {
 	await openNewCredential('Microsoft 365 (App Client Credentials) API');
 	await expectParams(
 		['cloud', 'tenantId', 'clientId', 'authentication', 'clientSecret', 'mailboxRestriction'],
@@ -196,6 +196,18 @@ test('app credential dialog: cloud, tenant, client ID, secret or certificate, ma
 	await choose('authentication', 'Certificate');
 	await expectParams(['privateKey', 'certificate'], ['clientSecret']);
 	await shot('credential-app-certificate');
+	// The secretless kinds: a managed identity has no Tenant or Client ID; federation keeps them.
+	await choose('authentication', 'Managed Identity');
+	await expectParams(['managedIdentity'], ['tenantId', 'clientId', 'clientSecret', 'privateKey']);
+	await choose('managedIdentity', 'User-Assigned (Resource ID)');
+	await expectParams(['managedIdentityId'], ['tenantId']);
+	await shot('credential-app-managed-identity');
+	await choose('authentication', 'Workload Identity Federation');
+	await expectParams(
+		['tenantId', 'clientId', 'federatedTokenFile'],
+		['clientSecret', 'managedIdentityId'],
+	);
+	await shot('credential-app-federated');
 	await choose('authentication', 'Client Secret');
 	await param('tenantId').locator('input').fill('contoso.onmicrosoft.com');
 	await param('clientId').locator('input').fill('5221c67c-65b6-5cbe-8c29-76b9b3fac7b7');

@@ -45,13 +45,32 @@ export const AADSTS_MESSAGES: Record<number, string> = {
 	7000218:
 		'No client secret or certificate was sent. Enter the Client Secret (its Value) or a certificate in the credential.',
 	700024:
-		'The client assertion is outside its validity time: check the clock of the n8n server (it must be within 5 minutes of real time).',
+		'The client assertion is outside its validity time: check the clock of the n8n server (it must be within 5 minutes of real time). With Workload Identity Federation: the federated token has expired or is not valid yet; check that its issuer still refreshes the Federated Token File.',
+	// Workload Identity Federation: the federated token did not match a federated credential of the app.
+	70021:
+		"The federated token matches no federated credential of the app. In Entra → App registrations → your app → Certificates & secrets → Federated credentials, the Issuer, Subject and Audience must equal the token's iss, sub and aud claims exactly (a new credential takes a few minutes to apply).",
+	700222:
+		"The federated token was issued by Microsoft Entra itself, which cannot be used as a federated token: the Federated Token File must hold the external issuer's token (a Kubernetes service-account token, a CI job's OIDC token).",
+	50013:
+		"The assertion's signature could not be verified: for Workload Identity Federation, the federated token must be signed with a key the issuer publishes (its OIDC discovery document's jwks_uri, reachable by Microsoft); for a certificate, check that Private Key and the uploaded certificate belong together.",
+	700211:
+		"The federated token's issuer (iss) matches no federated credential of the app: add a federated credential with that Issuer (Certificates & secrets → Federated credentials), e.g. the cluster's OIDC issuer URL, exactly as the token has it.",
+	700212:
+		"The federated token's audience (aud) matches no federated credential of the app: the credential's Audience must equal the token's aud (api://AzureADTokenExchange in Global, api://AzureADTokenExchangeUSGov in US Government, api://AzureADTokenExchangeChina in China).",
+	700213:
+		"The federated token's subject (sub) matches no federated credential of the app: the credential's Subject must equal the token's sub exactly (for Kubernetes: system:serviceaccount:<namespace>:<service account>).",
 	50034:
 		'The user account does not exist in the tenant. Sign in with an account of the tenant set in the credential.',
 	50057: 'The user account is disabled. Sign in with an enabled account.',
 	50049:
 		'Unknown or invalid cloud instance: check Cloud and, for Custom endpoints, Login Endpoint.',
 };
+
+/**
+ * Codes whose Microsoft description names what was presented (the federated token's issuer,
+ * subject or audience, never the token): kept after the explanation.
+ */
+const WITH_DESCRIPTION = new Set([70021, 700211, 700212, 700213]);
 
 export interface AadstsInfo {
 	/** The AADSTS number, when one was found. */
@@ -96,7 +115,9 @@ export function explainAadsts(
 	const desc = description ? redact(firstSentence(description)) : undefined;
 	const known = code !== undefined ? AADSTS_MESSAGES[code] : undefined;
 	let message: string;
-	if (known) message = `Microsoft sign-in failed (AADSTS${code}): ${known}`;
+	if (known && code !== undefined && WITH_DESCRIPTION.has(code) && desc)
+		message = `Microsoft sign-in failed (AADSTS${code}): ${known} Microsoft: "${desc}"`;
+	else if (known) message = `Microsoft sign-in failed (AADSTS${code}): ${known}`;
 	else if (code !== undefined)
 		message = `Microsoft sign-in failed (AADSTS${code}): ${desc ?? error ?? 'unknown error'}`;
 	else

@@ -93,13 +93,26 @@ export async function runAppCredentialTest(
 	if (!roles.length) {
 		return {
 			status: 'Error',
-			message: `Signed in to tenant ${tenant}, but the app has no application permissions: add Application permissions (e.g. Mail.Send, User.Read.All) under Entra → App registrations → API permissions and click "Grant admin consent"`,
+			message:
+				data.authentication === 'managedIdentity'
+					? `Signed in to tenant ${tenant} as a managed identity, but it has no application permissions: a managed identity has no app registration, so assign Graph app roles to its service principal (PowerShell New-MgServicePrincipalAppRoleAssignment, or az rest POST /servicePrincipals/{id}/appRoleAssignments; see the README)`
+					: `Signed in to tenant ${tenant}, but the app has no application permissions: add Application permissions (e.g. Mail.Send, User.Read.All) under Entra → App registrations → API permissions and click "Grant admin consent"`,
 		};
 	}
+	const as =
+		data.authentication === 'managedIdentity'
+			? ` as managed identity ${typeof claims.oid === 'string' ? claims.oid : '?'} (app ID ${typeof claims.appid === 'string' ? claims.appid : '?'})`
+			: data.authentication === 'workloadIdentityFederation'
+				? ' with a federated token'
+				: '';
 	const parts = [
-		`Connected to tenant ${tenant}. Application permissions: ${roles.sort().join(', ')}.`,
+		`Connected to tenant ${tenant}${as}. Application permissions: ${roles.sort().join(', ')}.`,
 	];
-	if (roles.some((r) => CAN_READ_APPLICATIONS.includes(r))) {
+	// A managed identity has no app registration (no secrets or certificates to expire).
+	if (
+		data.authentication !== 'managedIdentity' &&
+		roles.some((r) => CAN_READ_APPLICATIONS.includes(r))
+	) {
 		const clientId = String(data.clientId ?? '').trim();
 		try {
 			// Through the shared transport like every Graph call (retries, origin rules, redaction).
@@ -115,9 +128,9 @@ export async function runAppCredentialTest(
 			});
 			if (response.status === 200) {
 				const used =
-					data.authentication === 'certificate'
-						? undefined
-						: String(data.clientSecret ?? '').trim();
+					(data.authentication ?? 'clientSecret') === 'clientSecret'
+						? String(data.clientSecret ?? '').trim()
+						: undefined;
 				const warnings = expiryWarnings(response.body, used, options.now);
 				if (warnings.length) parts.push(`Warning: ${warnings.join('; ')}.`);
 			} else {

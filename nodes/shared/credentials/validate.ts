@@ -23,12 +23,26 @@ export class CredentialFieldError extends UserError {
 export interface AppCredentialData extends CloudSettings {
 	tenantId?: string;
 	clientId?: string;
-	authentication?: 'clientSecret' | 'certificate';
+	authentication?: AppAuthentication;
 	clientSecret?: string;
 	privateKey?: string;
 	certificate?: string;
+	/** Managed Identity: which identity of the Azure host. */
+	managedIdentity?: ManagedIdentityKind;
+	/** Managed Identity, user-assigned: its client ID, object ID or resource ID. */
+	managedIdentityId?: string;
+	/** Workload Identity Federation: path of the file holding the assertion (empty: the environment's). */
+	federatedTokenFile?: string;
 	mailboxRestriction?: string;
 }
+
+export type AppAuthentication =
+	'clientSecret' | 'certificate' | 'managedIdentity' | 'workloadIdentityFederation';
+
+export type ManagedIdentityKind = 'system' | 'userClientId' | 'userObjectId' | 'userResourceId';
+
+/** The environment variable AKS workload identity (and others) set to the projected token's path. */
+export const FEDERATED_TOKEN_FILE_ENV = 'AZURE_FEDERATED_TOKEN_FILE';
 
 export type AppClientAuth =
 	| { kind: 'secret'; secret: string }
@@ -41,11 +55,23 @@ export type AppClientAuth =
 			thumbprintSha1?: string;
 			/** Base64 DER of the certificate (sent as `x5c` when the certificate is known). */
 			x5c?: string;
+	  }
+	| {
+			kind: 'managedIdentity';
+			/** System-assigned, or a user-assigned identity named by one of its IDs. */
+			identity: { type: 'system' } | { type: 'clientId' | 'objectId' | 'resourceId'; id: string };
+	  }
+	| {
+			kind: 'federated';
+			/** Absolute path of the assertion file, re-read for every token request. */
+			tokenFile: string;
 	  };
 
 export interface ValidatedAppCredential {
 	endpoints: CloudEndpoints;
+	/** Managed identity: empty (the identity's own tenant, known from its token). */
 	tenant: string;
+	/** Managed identity: empty (the identity is named by `auth.identity`). */
 	clientId: string;
 	auth: AppClientAuth;
 	mailboxRestriction: MailboxRestriction;
@@ -119,6 +145,11 @@ export function validateClientSecret(value: unknown): string {
 
 const PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----([\s\S]*?)-----END \1-----/;
 
+/** Every PEM block of a text, in order. */
+function pemBlocks(text: string): RegExpExecArray[] {
+	return [...text.matchAll(new RegExp(PEM_BLOCK.source, 'g'))];
+}
+
 /** Restores line breaks lost when a PEM was pasted into a single-line field. */
 function normalisePem(text: string): string {
 	const match = PEM_BLOCK.exec(text.trim());
@@ -135,8 +166,17 @@ function parsePrivateKey(value: unknown): { pem: string; publicDer: Buffer } {
 			'Private Key',
 			'Private Key is empty: paste the PEM private key of the certificate uploaded to the app',
 		);
-	const match = PEM_BLOCK.exec(text);
-	if (!match || !/PRIVATE KEY$/.test(match[1])) {
+	// A PEM bundle (certificate and key in one file, as exported from a .pfx) is accepted: the key
+	// block is taken wherever it stands.
+	const blocks = pemBlocks(text);
+	const match = blocks.find((b) => /PRIVATE KEY$/.test(b[1]));
+	if (!match && blocks.some((b) => b[1] === 'CERTIFICATE')) {
+		fail(
+			'Private Key',
+			'Private Key holds a certificate but no private key: paste the private key the certificate was created with (BEGIN PRIVATE KEY). From a .pfx: openssl pkcs12 -in cert.pfx -nocerts -nodes',
+		);
+	}
+	if (!match) {
 		fail(
 			'Private Key',
 			'Private Key is not a PEM private key: paste the whole block, from its BEGIN PRIVATE KEY line to its END PRIVATE KEY line (PKCS#8 or PKCS#1 "RSA PRIVATE KEY")',
@@ -150,7 +190,7 @@ function parsePrivateKey(value: unknown): { pem: string; publicDer: Buffer } {
 	}
 	let key;
 	try {
-		key = createPrivateKey(normalisePem(text));
+		key = createPrivateKey(normalisePem(match[0]));
 	} catch {
 		return fail(
 			'Private Key',
@@ -184,8 +224,8 @@ function parseCertificate(
 		);
 	}
 	if (/-----BEGIN /.test(text)) {
-		const match = PEM_BLOCK.exec(text);
-		if (!match || match[1] !== 'CERTIFICATE') {
+		const match = pemBlocks(text).find((b) => b[1] === 'CERTIFICATE');
+		if (!match) {
 			fail(
 				'Certificate or Thumbprint',
 				'Certificate or Thumbprint holds a PEM block that is not a certificate: paste the whole block, from its BEGIN CERTIFICATE line to its END CERTIFICATE line',
@@ -193,7 +233,7 @@ function parseCertificate(
 		}
 		let cert: X509Certificate;
 		try {
-			cert = new X509Certificate(normalisePem(text));
+			cert = new X509Certificate(normalisePem(match[0]));
 		} catch {
 			return fail(
 				'Certificate or Thumbprint',
@@ -282,7 +322,81 @@ export function assertMailboxAllowed(
 	throw new CredentialFieldError(settingName, message);
 }
 
-/** Validates the app credential's fields (no network). */
+/** An ARM resource ID of a user-assigned managed identity. */
+const USER_ASSIGNED_RESOURCE_ID =
+	/^\/subscriptions\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\/resourcegroups\/[-\w.()]{1,90}\/providers\/microsoft\.managedidentity\/userassignedidentities\/[-\w]{3,128}$/i;
+
+const IDENTITY_ID_FIELD = 'Identity ID';
+
+/** The managed identity to ask the Azure host for: system-assigned, or a user-assigned one by ID. */
+export function validateManagedIdentity(
+	kind: unknown,
+	value: unknown,
+): Extract<AppClientAuth, { kind: 'managedIdentity' }>['identity'] {
+	const k = String(kind ?? 'system') as ManagedIdentityKind;
+	if (k === 'system') return { type: 'system' };
+	const id = String(value ?? '').trim();
+	const where =
+		'Azure portal → Managed Identities → your identity → Overview (or Properties for the resource ID)';
+	if (k === 'userClientId' || k === 'userObjectId') {
+		const what = k === 'userClientId' ? 'Client ID' : 'Object (principal) ID';
+		if (!id)
+			fail(
+				IDENTITY_ID_FIELD,
+				`${IDENTITY_ID_FIELD} is empty: enter the ${what} of the user-assigned identity (${where})`,
+			);
+		if (!GUID.test(id)) {
+			fail(
+				IDENTITY_ID_FIELD,
+				`${IDENTITY_ID_FIELD} "${id}" is not a GUID: enter the ${what} of the user-assigned identity as shown on ${where}${/^\//.test(id) ? ', or choose Managed Identity "User-Assigned (Resource ID)" for a resource ID' : ''}`,
+			);
+		}
+		return { type: k === 'userClientId' ? 'clientId' : 'objectId', id: id.toLowerCase() };
+	}
+	if (k === 'userResourceId') {
+		if (!id)
+			fail(
+				IDENTITY_ID_FIELD,
+				`${IDENTITY_ID_FIELD} is empty: enter the resource ID of the user-assigned identity (${where})`,
+			);
+		if (!USER_ASSIGNED_RESOURCE_ID.test(id)) {
+			fail(
+				IDENTITY_ID_FIELD,
+				`${IDENTITY_ID_FIELD} "${id}" is not the resource ID of a user-assigned identity: enter it as /subscriptions/<subscription GUID>/resourceGroups/<group>/providers/Microsoft.ManagedIdentity/userAssignedIdentities/<name> (${where})${GUID.test(id) ? ', or choose "User-Assigned (Client ID)" or "User-Assigned (Object ID)" for a GUID' : ''}`,
+			);
+		}
+		return { type: 'resourceId', id };
+	}
+	return fail(
+		'Managed Identity',
+		`Managed Identity "${k}" is unknown: choose System-Assigned or a User-Assigned identity by Client ID, Object ID or Resource ID`,
+	);
+}
+
+/**
+ * The assertion file of Workload Identity Federation: the field, else the path in
+ * AZURE_FEDERATED_TOKEN_FILE of the n8n process. The file itself is read for every token request
+ * (nodes/shared/auth/federated.ts), since its issuer rotates it.
+ */
+export function federatedTokenPath(value: unknown, env = process.env): string {
+	const typed = String(value ?? '').trim();
+	const path = typed || String(env[FEDERATED_TOKEN_FILE_ENV] ?? '').trim();
+	if (!path) {
+		fail(
+			'Federated Token File',
+			`Federated Token File is empty and the n8n process has no ${FEDERATED_TOKEN_FILE_ENV}: enter the path of the file holding the federated token (with AKS workload identity, label the pod azure.workload.identity/use: "true" so the variable is set, or enter /var/run/secrets/azure/tokens/azure-identity-token)`,
+		);
+	}
+	if (!path.startsWith('/') && !/^[a-z]:[\\/]/i.test(path)) {
+		fail(
+			'Federated Token File',
+			`Federated Token File "${path}" is not an absolute path: enter the full path of the file, such as /var/run/secrets/azure/tokens/azure-identity-token`,
+		);
+	}
+	return path;
+}
+
+/** Validates the app credential's fields (no network; the federated token file is read later). */
 export function validateAppCredential(
 	data: AppCredentialData,
 	now = Date.now(),
@@ -293,18 +407,39 @@ export function validateAppCredential(
 	} catch (e) {
 		return fail('Cloud', (e as Error).message);
 	}
+	const authentication = data.authentication ?? 'clientSecret';
+	if (authentication === 'managedIdentity') {
+		// The identity's own tenant and ID: Tenant and Client ID are not used (hidden in the dialog).
+		return {
+			endpoints,
+			tenant: '',
+			clientId: '',
+			auth: {
+				kind: 'managedIdentity',
+				identity: validateManagedIdentity(data.managedIdentity, data.managedIdentityId),
+			},
+			mailboxRestriction: parseMailboxRestriction(data.mailboxRestriction),
+		};
+	}
 	const tenant = validateTenant(data.tenantId, { appOnly: true });
 	const clientId = validateClientId(data.clientId);
 	let auth: AppClientAuth;
-	if ((data.authentication ?? 'clientSecret') === 'certificate') {
+	if (authentication === 'certificate') {
 		const key = parsePrivateKey(data.privateKey);
 		auth = {
 			kind: 'certificate',
 			privateKey: key.pem,
 			...parseCertificate(data.certificate, key.publicDer, now),
 		};
-	} else {
+	} else if (authentication === 'workloadIdentityFederation') {
+		auth = { kind: 'federated', tokenFile: federatedTokenPath(data.federatedTokenFile) };
+	} else if (authentication === 'clientSecret') {
 		auth = { kind: 'secret', secret: validateClientSecret(data.clientSecret) };
+	} else {
+		return fail(
+			'Authentication',
+			`Authentication "${String(authentication)}" is unknown: choose Client Secret, Certificate, Managed Identity or Workload Identity Federation`,
+		);
 	}
 	return {
 		endpoints,
