@@ -7,6 +7,7 @@ import { permissionsFor } from '../permissions';
 import { EmuRequest, EmuResponse, readBody, Router, BodyTooLargeError } from '../http';
 import type { Directory, Tenant } from '../tenant';
 import type { AccessTokenClaims, TokenService } from '../tokens';
+import type { ScopingService } from '../scoping';
 
 export interface GraphAuth {
 	scheme: 'delegated' | 'application';
@@ -178,6 +179,8 @@ const TOKEN_MESSAGES: Record<string, string> = {
 
 export class GraphService {
 	private readonly router = new Router<{ handler: GraphHandler; options: GraphRouteOptions }>();
+	/** Exchange's mailbox scoping and licences (scoping.ts), consulted for mail and calendar calls. */
+	scoping?: ScopingService;
 
 	constructor(
 		private readonly directory: Directory,
@@ -252,9 +255,17 @@ export class GraphService {
 						`The emulator has no permission mapping for ${req.method} ${path}.`,
 					);
 				}
-				if (!needed.some((p) => permissions.has(p))) {
-					return forbidden(req, options.workload ?? workloadOf(path), needed, auth);
-				}
+				const workload = options.workload ?? workloadOf(path);
+				const entra = needed.some((p) => permissions.has(p));
+				// Exchange decides per target mailbox: RBAC for Applications can grant what the token
+				// lacks, application access policies narrow what it holds, and an unlicensed mailbox
+				// is 404 (scoping.ts).
+				const verdict =
+					workload === 'mail' && this.scoping
+						? this.scoping.exchange(req, tenant, auth, path, needed, entra)
+						: ({ kind: 'default' } as const);
+				if (verdict.kind === 'refuse') return verdict.response;
+				if (verdict.kind === 'default' && !entra) return forbidden(req, workload, needed, auth);
 			}
 			if (match === 'method') {
 				return graphErrorResponse(
