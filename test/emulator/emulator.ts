@@ -45,6 +45,7 @@ import {
 	type ManagedIdentityOptions,
 } from './identity/managed-identity';
 import { OidcIssuers, registerOidcAdmin } from './identity/oidc-issuer';
+import { registerScopingAdmin, ScopingService } from './scoping';
 
 export interface EmulatorOptions {
 	/** Port to listen on (0: a free port). */
@@ -89,6 +90,8 @@ export class Emulator {
 	readonly tokens: TokenService;
 	readonly graph: GraphService;
 	readonly login: LoginService;
+	/** Exchange app access policies and RBAC for Applications, Conditional Access blocks, mailbox licences (`scoping.ts`). */
+	readonly scoping = new ScopingService();
 	/** SharePoint sites, drives and upload sessions; test accessors `read`, `hash`, `item`. */
 	readonly drives: DrivesService;
 	/** Realistic latency for benchmarks (`latency-model.ts`); off unless enabled. */
@@ -123,6 +126,7 @@ export class Emulator {
 		this.faults = new Faults(options.seed);
 		this.tokens = new TokenService(new SigningKey());
 		this.graph = new GraphService(this.directory, this.tokens);
+		this.graph.scoping = this.scoping;
 		this.login = new LoginService(this);
 		this.oidc = new OidcIssuers(this);
 		this.managedIdentity = new ManagedIdentityService(this, options.managedIdentity);
@@ -139,6 +143,7 @@ export class Emulator {
 		registerAdmin(this.admin, this);
 		registerOidcAdmin(this.admin, this.oidc);
 		registerManagedIdentityAdmin(this.admin, this.managedIdentity);
+		registerScopingAdmin(this.admin, this);
 		registerCalendarAdmin(this.admin, this.calendar);
 		this.latencyModel = new LatencyModel(options.latencyModel);
 		registerLatencyModelAdmin(this.admin, this.latencyModel);
