@@ -6,6 +6,7 @@
  */
 import { NodeOperationError, type IDataObject, type INode } from 'n8n-workflow';
 import type { GraphTransport } from '../shared/transport';
+import { segment } from './locators';
 import type { DirectoryUser } from './users';
 
 const chatsByMembers = new WeakMap<GraphTransport, Map<string, Promise<string>>>();
@@ -94,4 +95,25 @@ export async function chatFor(
 		pending.catch(() => known.delete(key));
 	}
 	return await pending;
+}
+
+/**
+ * Posts a chatMessage into a chat: the one chat post of the node (Chat Message → Send and Send
+ * and Wait). Posting is `createOnce`: a post whose answer was lost is not repeated.
+ */
+export async function postToChat(
+	transport: GraphTransport,
+	chatId: string,
+	message: IDataObject,
+	itemIndex: number,
+): Promise<IDataObject> {
+	const posted = await transport.request<IDataObject>({
+		effect: 'createOnce',
+		method: 'POST',
+		url: `/chats/${segment(chatId)}/messages`,
+		body: message,
+		itemIndex,
+	});
+	delete posted['@odata.context'];
+	return posted;
 }
