@@ -292,20 +292,20 @@ export function sendAndWaitProperties(options: SendAndWaitPropertiesOptions): IN
 					default: 'Respond',
 				},
 				{
-					displayName: 'Response Form Button Label',
+					displayName: 'Form Button Label',
 					name: 'responseFormButtonLabel',
 					type: 'string',
 					default: 'Submit',
 				},
 				{
-					displayName: 'Response Form Description',
+					displayName: 'Form Description',
 					name: 'responseFormDescription',
 					type: 'string',
 					default: '',
 					description: 'Text above the form (default: the message)',
 				},
 				{
-					displayName: 'Response Form Title',
+					displayName: 'Form Title',
 					name: 'responseFormTitle',
 					type: 'string',
 					default: '',
