@@ -404,3 +404,50 @@ describe('Send and Wait: bad input is refused before any request', () => {
 		expect(emu.mail.received.length).toBe(sent);
 	});
 });
+
+describe('Send and Wait: the wait time ends', () => {
+	test("n8n's resume at the wait time sends the timeout item out of output 1 (Timed Out), nothing out of Answered", async () => {
+		const subject = `Timeout ${Date.now()}`;
+		const result = await runMail(
+			delegated,
+			params({
+				subject,
+				toRecipients: `${ALICE}, ${BOB}`,
+				options: {
+					limitWaitTime: {
+						values: { limitType: 'afterTimeInterval', resumeAmount: 5, resumeUnit: 'minutes' },
+					},
+				},
+			}),
+			undefined,
+			{ resumeAfterWait: 'timeout' },
+		);
+		expect(result.error).toBeUndefined();
+		expect(result.run.waitTill).toBeUndefined();
+		expect(result.run.status).toBe('success');
+		expect(result.output).toHaveLength(2);
+		expect(result.output[0]).toEqual([]);
+		expect(result.output[1]).toEqual([
+			{
+				json: {
+					timedOut: true,
+					sentTo: [ALICE, BOB],
+					sentAt: expect.any(String),
+					waitedUntil: expect.any(String),
+				},
+				// n8n links a forwarded item to the input it came in on (input 1), whose source is
+				// input 0's: the Input node's item 0.
+				pairedItem: { item: 0, input: 1 },
+			},
+		]);
+		const source = result.taskData?.source;
+		expect(source?.[1]).toEqual(source?.[0]);
+		expect(source?.[0]).toMatchObject({ previousNode: 'Input', previousNodeOutput: 0 });
+		// Sent once: the resume does not run the node again.
+		expect(
+			emulator()
+				.mail.messages(ALICE)
+				.filter((m) => m.subject === subject),
+		).toHaveLength(1);
+	});
+});

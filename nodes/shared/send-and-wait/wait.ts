@@ -89,6 +89,10 @@ export async function waitForAnswer(
 	// A new object: the context's input data (this node's items) is the old one.
 	entry.data = { ...entry.data, main: [[], [timeout]] };
 	entry.metadata = { ...(entry.metadata ?? {}), forwardAllOutputs: true };
+	// n8n links a forwarded item to the input it came in on (here input 1, `pairedItem.input`):
+	// that input gets input 0's source, so `$('<earlier node>').item` resolves on Timed Out too.
+	const source = entry.source?.main?.[0];
+	if (entry.source && source) entry.source = { ...entry.source, main: [source, source] };
 	await ctx.putExecutionToWait(waitTill);
 	return [
 		{
