@@ -9,8 +9,9 @@
  *   (approved false, respondedBy alice@, respondedAt); a second answer gets n8n's "no action
  *   required" page and does not change the first.
  * - Teams (examples/approval-in-teams.json): the card in the channel carries the form link
- *   (Action.OpenUrl); GET renders the node's form (CSP, escaped), the POST (URL-encoded, as a
- *   browser sends it) resumes the execution with the form's values.
+ *   (Action.OpenUrl); GET renders the node's form (CSP, escaped), the POST (multipart, as the
+ *   page's form sends it; n8n accepts nothing else for a custom form) resumes the execution with
+ *   the form's values; a value not in the list is refused (400) and the execution keeps waiting.
  * - Timeout: a wait of 3 s; n8n's wait tracker (it looks about every 60 s) resumes the execution
  *   and the Timed Out output's node runs with the timeout item; Answered's does not.
  */
@@ -67,6 +68,12 @@ function onN8n(link: string): string {
 	return `${ctx.state.n8nUrl}${url.pathname}${url.search}`;
 }
 
+function formData(fields: Record<string, string>): FormData {
+	const data = new FormData();
+	for (const [name, value] of Object.entries(fields)) data.append(name, value);
+	return data;
+}
+
 async function open(
 	link: string,
 	init: { method?: string; userAgent?: string; form?: Record<string, string> } = {},
@@ -74,11 +81,9 @@ async function open(
 	const response = await fetch(onN8n(link), {
 		method: init.method ?? (init.form ? 'POST' : 'GET'),
 		redirect: 'manual',
-		headers: {
-			...(init.userAgent ? { 'User-Agent': init.userAgent } : {}),
-			...(init.form ? { 'Content-Type': 'application/x-www-form-urlencoded' } : {}),
-		},
-		body: init.form ? new URLSearchParams(init.form).toString() : undefined,
+		// A form is sent as the page's form is: multipart/form-data (its boundary set by fetch).
+		headers: init.userAgent ? { 'User-Agent': init.userAgent } : {},
+		body: init.form ? formData(init.form) : undefined,
 	});
 	return { status: response.status, headers: response.headers, page: await response.text() };
 }
@@ -90,14 +95,17 @@ describe('Send and Wait for Response in a real n8n', () => {
 	test('Mail: waits, previews ignored, a wrong signature 401, the decline answers once; a second answer changes nothing', async () => {
 		const workflow = ctx.state.workflows['approval-by-mail'];
 		expect(workflow).toBeDefined();
-		const before = (await inbox(ALICE)).length;
 		const id = await start(workflow.id);
 		const waiting = await waitForStatus(id, ['waiting', 'error', 'success']);
 		expect({ status: waiting.status, why: describeExecution(waiting) }).toMatchObject({
 			status: 'waiting',
 		});
-		const mails = (await inbox(ALICE)).slice(before);
-		const mail = mails.find((m) => m.subject === 'Purchase request: 3 laptops (EUR 4,200)');
+		const mails = (await inbox(ALICE)).filter(
+			(m) => m.subject === 'Purchase request: 3 laptops (EUR 4,200)',
+		);
+		// The stack is fresh: this run's mail is the only one with this subject.
+		expect(mails).toHaveLength(1);
+		const mail = mails[0];
 		expect(mail).toBeDefined();
 		expect(mail.from.emailAddress.address).toBe('reports@contoso.onmicrosoft.com');
 		const [approve, decline] = hrefs(mail.body.content);

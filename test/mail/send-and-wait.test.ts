@@ -215,7 +215,7 @@ describe('Send and Wait: forms', () => {
 		expect(form.page).toContain('<h1>Your &lt;comments&gt;</h1>');
 		expect(form.page).toContain('Please approve &lt;the&gt; budget.');
 		expect(form.page).toMatch(
-			/<form method="POST">[\s\S]*<textarea id="field-0" name="field-0" required>/,
+			/<form method="POST" enctype="multipart\/form-data">[\s\S]*<textarea id="field-0" name="field-0" required>/,
 		);
 		expect(form.page).not.toContain('<script');
 		const empty = await callWebhook({

@@ -72,7 +72,10 @@ export interface FormPage {
 	error?: string;
 }
 
-/** The response form. It posts (URL-encoded) to the page's own URL, signature and all. */
+/**
+ * The response form. It posts to the page's own URL, signature and all, as multipart/form-data:
+ * n8n accepts only that for a Send and Wait custom form (`requiresMultipartFormData`).
+ */
 export function formPage(form: FormPage): string {
 	const controls = form.fields
 		.map(
@@ -82,6 +85,6 @@ export function formPage(form: FormPage): string {
 		.join('');
 	return page(
 		form.title || 'Your answer',
-		`${form.title ? `<h1>${escapeHtml(form.title)}</h1>` : ''}${form.description ? `<p>${escapeHtml(form.description)}</p>` : ''}${form.error ? `<p class="error" role="alert">${escapeHtml(form.error)}</p>` : ''}<form method="POST">${controls}<button type="submit">${escapeHtml(form.buttonLabel || 'Submit')}</button></form>`,
+		`${form.title ? `<h1>${escapeHtml(form.title)}</h1>` : ''}${form.description ? `<p>${escapeHtml(form.description)}</p>` : ''}${form.error ? `<p class="error" role="alert">${escapeHtml(form.error)}</p>` : ''}<form method="POST" enctype="multipart/form-data">${controls}<button type="submit">${escapeHtml(form.buttonLabel || 'Submit')}</button></form>`,
 	);
 }
