@@ -212,7 +212,8 @@ export async function route(
 	operations: OperationMap,
 ): Promise<INodeExecutionData[][]> {
 	const allItems = this.getInputData();
-	const waits = this.getNodeParameter('operation', 0, '') === SEND_AND_WAIT_OPERATION;
+	const waits =
+		allItems.length > 0 && this.getNodeParameter('operation', 0, '') === SEND_AND_WAIT_OPERATION;
 	const items = waits ? allItems.slice(0, 1) : allItems;
 	const continueOnFail = this.continueOnFail();
 	const ledger = ledgerFor(this);
