@@ -6,7 +6,16 @@
  * of each kind; link previews ignored; a changed link refused; bad input refused before any
  * request.
  */
-import type { IDataObject, INodeParameters } from 'n8n-workflow';
+import {
+	NodeHelpers,
+	Workflow,
+	type IDataObject,
+	type INode,
+	type INodeParameters,
+} from 'n8n-workflow';
+import { Microsoft365Mail } from '../../nodes/Microsoft365Mail/Microsoft365Mail.node';
+import { Microsoft365Teams } from '../../nodes/Microsoft365Teams/Microsoft365Teams.node';
+import { HarnessNodeTypes } from '../harness/node-types';
 import { useEmulator } from '../helpers/emulator';
 import { BROWSER, callWebhook, queryOf } from '../helpers/send-and-wait';
 import {
@@ -295,9 +304,6 @@ describe('the node outputs', () => {
 			},
 		});
 		expect(result.output).toHaveLength(1);
-		const { Microsoft365Teams } =
-			await import('../../nodes/Microsoft365Teams/Microsoft365Teams.node');
-		const { Microsoft365Mail } = await import('../../nodes/Microsoft365Mail/Microsoft365Mail.node');
 		for (const node of [new Microsoft365Teams(), new Microsoft365Mail()]) {
 			expect(node.description.outputs).toMatch(
 				/^=\{\{ \$parameter\.operation === "sendAndWait" \? \[\{ type: "main", displayName: "Answered" \}, \{ type: "main", displayName: "Timed Out" \}\] : \["main"\] \}\}$/,
@@ -313,6 +319,57 @@ describe('the node outputs', () => {
 				['GET', '={{ $nodeId }}', true, true],
 				['POST', '={{ $nodeId }}', true, true],
 			]);
+		}
+	});
+
+	test('n8n evaluates the outputs: saved workflows of other operations keep one, Send and Wait gets Answered and Timed Out', () => {
+		const types = {
+			'n8n-nodes-m365.microsoft365Mail': new Microsoft365Mail(),
+			'n8n-nodes-m365.microsoft365Teams': new Microsoft365Teams(),
+		};
+		const cases: Array<[keyof typeof types, INodeParameters, number]> = [
+			['n8n-nodes-m365.microsoft365Mail', { resource: 'message', operation: 'send' }, 1],
+			['n8n-nodes-m365.microsoft365Mail', { resource: 'message' }, 1], // Send, the default, not saved
+			['n8n-nodes-m365.microsoft365Mail', { resource: 'message', operation: 'sendAndWait' }, 2],
+			['n8n-nodes-m365.microsoft365Teams', { resource: 'channelMessage', operation: 'post' }, 1],
+			[
+				'n8n-nodes-m365.microsoft365Teams',
+				{ resource: 'chatMessage', operation: 'sendAndWait' },
+				2,
+			],
+			[
+				'n8n-nodes-m365.microsoft365Teams',
+				{ resource: 'channelMessage', operation: 'sendAndWait' },
+				2,
+			],
+		];
+		for (const [type, parameters, count] of cases) {
+			const node: INode = {
+				id: 'n',
+				name: 'N',
+				type,
+				typeVersion: 1,
+				position: [0, 0],
+				parameters,
+			};
+			const workflow = new Workflow({
+				nodes: [node],
+				connections: {},
+				active: false,
+				nodeTypes: new HarnessNodeTypes(types),
+			});
+			const outputs = NodeHelpers.getNodeOutputs(workflow, node, types[type].description);
+			expect({ type, parameters, outputs }).toEqual({
+				type,
+				parameters,
+				outputs:
+					count === 1
+						? ['main']
+						: [
+								{ type: 'main', displayName: 'Answered' },
+								{ type: 'main', displayName: 'Timed Out' },
+							],
+			});
 		}
 	});
 });
