@@ -21,6 +21,8 @@ export interface WebhookCall {
 	body?: IDataObject;
 	/** The node's parameters, as the waiting node has them. */
 	parameters: IDataObject;
+	/** Signs a resume URL's path and query (default: n8n-core's HMAC with the harness's secret). */
+	signer?: (pathAndQuery: string) => string;
 }
 
 export interface WebhookAnswer {
@@ -83,7 +85,10 @@ export async function callWebhook(call: WebhookCall): Promise<WebhookAnswer> {
 		getSignedResumeUrl(params: Record<string, string> = {}) {
 			const signed = new URL(base);
 			for (const [k, v] of Object.entries(params)) signed.searchParams.set(k, v);
-			signed.searchParams.set('signature', sign(`${signed.pathname}${signed.search}`));
+			signed.searchParams.set(
+				'signature',
+				(call.signer ?? sign)(`${signed.pathname}${signed.search}`),
+			);
 			return signed.toString();
 		},
 	} as unknown as IWebhookFunctions;
@@ -100,4 +105,16 @@ export function linksIn(html: string): string[] {
 /** A link's query as an object. */
 export function queryOf(link: string): Record<string, string> {
 	return Object.fromEntries(new URL(link).searchParams);
+}
+
+/** A resume link with this query, signed by `signer` (as `getSignedResumeUrl` does). */
+export function signedLink(
+	base: string,
+	params: Record<string, string>,
+	signer: (pathAndQuery: string) => string,
+): string {
+	const url = new URL(base);
+	for (const [k, v] of Object.entries(params)) url.searchParams.set(k, v);
+	url.searchParams.set('signature', signer(`${url.pathname}${url.search}`));
+	return url.toString();
 }
