@@ -15,6 +15,7 @@ import {
 	BOB,
 	delegatedCredential,
 	errorText,
+	expectValidBodies,
 	graphRequests,
 	runMail,
 	type Auth,
@@ -68,8 +69,11 @@ describe('Send and Wait: approval', () => {
 			},
 		});
 		const mark = emu.mark();
+		const received = emu.mail.received.length;
 		const result = await runMail(delegated, parameters);
 		const { entry, waitTill } = waiting(result);
+		// Both sendMail bodies are valid against Graph's CSDL.
+		expect(expectValidBodies(emu, received)).toHaveLength(2);
 		// Exactly two sendMail requests, nothing else.
 		expect(graphRequests(emu, mark).map((e) => `${e.method} ${e.url.split('?')[0]}`)).toEqual([
 			'POST /v1.0/me/sendMail',
