@@ -57,7 +57,8 @@ describe('Send and Wait: approval', () => {
 		const emu = emulator();
 		const subject = `Budget ${Date.now()}`;
 		const parameters = params({
-			toRecipients: `${ALICE}, ${BOB}`,
+			// Alice twice (another case): one message to her.
+			toRecipients: `${ALICE}, ${BOB}, ${ALICE.toUpperCase()}`,
 			subject,
 			approvalOptions: {
 				values: { approvalType: 'double', approveLabel: 'Yes', disapproveLabel: 'No' },

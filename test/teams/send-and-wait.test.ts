@@ -77,6 +77,8 @@ describe('Chat Message → Send and Wait', () => {
 		const emu = emulator();
 		const received = emu.teams.received.length;
 		const parameters = chatParams({
+			// Alice twice (by address and by object ID): one card for her.
+			recipients: `${ALICE_MAIL}, ${BOB_MAIL}, ${ALICE}`,
 			approvalOptions: {
 				values: { approvalType: 'double', approveLabel: '✓ Deploy', disapproveLabel: '✗ Hold' },
 			},

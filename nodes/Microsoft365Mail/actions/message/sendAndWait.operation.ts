@@ -73,6 +73,14 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		this.getNodeParameter('mailbox', itemIndex, ''),
 		itemIndex,
 	);
+	// An address given twice gets one message.
+	const seen = new Set<string>();
+	draft.toRecipients = draft.toRecipients.filter((r) => {
+		const key = r.emailAddress.address.toLowerCase();
+		if (seen.has(key)) return false;
+		seen.add(key);
+		return true;
+	});
 	const addresses = draft.toRecipients.map((r) => r.emailAddress.address);
 	const deliveries: Array<Delivery<GraphMessage>> = config.recipientsOnly
 		? draft.toRecipients.map((to) => ({

@@ -102,10 +102,12 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	if (chatId) {
 		deliveries = [{ target: chatId, payload: async () => chatId }];
 	} else {
-		const [me, users] = await Promise.all([
+		const [me, found] = await Promise.all([
 			signedInUser(transport, itemIndex),
 			resolveUsers(transport, node, people, 'Recipients', itemIndex),
 		]);
+		// A person named twice (by address and by ID, say) gets one card.
+		const users = found.filter((u, i) => found.findIndex((v) => v.id === u.id) === i);
 		deliveries = request.config.recipientsOnly
 			? users.map((user) => ({
 					recipient: addressOf(user),
