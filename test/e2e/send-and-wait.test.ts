@@ -236,7 +236,9 @@ describe('Send and Wait for Response in a real n8n', () => {
 			.slice(before)
 			.map((m) => m.json ?? m)
 			.at(-1);
-		expect(reply.body.content).toMatch(/^CR-42: Approve \(Go (<|&lt;)ahead(>|&gt;)\), answered at /);
+		expect(reply.body.content).toMatch(
+			/^CR-42: Approve \(Go (<|&lt;)ahead(>|&gt;)\), answered at /,
+		);
 	});
 
 	test('timeout: after the wait time the Timed Out output runs with the timeout item', async () => {
