@@ -13,6 +13,7 @@ import type { RunNodeResult } from '../harness';
 import {
 	ALICE,
 	BOB,
+	CAROL,
 	delegatedCredential,
 	errorText,
 	expectValidBodies,
@@ -454,5 +455,39 @@ describe('Send and Wait: the wait time ends', () => {
 				.mail.messages(ALICE)
 				.filter((m) => m.subject === subject),
 		).toHaveLength(1);
+	});
+});
+
+describe('Send and Wait: a send whose answer is lost', () => {
+	test('is not sent again: each recipient has one message; the error says who has it; the execution does not wait; Retry On Fail does not resend', async () => {
+		const emu = emulator();
+		const subject = `Lost answer ${Date.now()}`;
+		// The second sendMail is carried out, then its connection drops without an answer.
+		const fault = emu.addFault({
+			kind: 'reset-after',
+			method: 'POST',
+			path: '^/v1\\.0/me/sendMail',
+			skip: 1,
+			count: 1,
+		});
+		try {
+			const result = await runMail(
+				delegated,
+				params({ subject, toRecipients: `${ALICE}, ${BOB}, ${CAROL}` }),
+				undefined,
+				{ node: { retryOnFail: true, maxTries: 3, waitBetweenTries: 0 } as never },
+			);
+			expect(result.run.waitTill).toBeUndefined();
+			expect(result.error?.message).toMatch(
+				new RegExp(`^Sent to ${ALICE}; the message to ${BOB} failed: `),
+			);
+			expect(errorText(result)).toContain(`Not attempted: ${CAROL}.`);
+			expect(errorText(result)).toContain('not run again by Retry On Fail');
+		} finally {
+			emu.faults.remove(fault);
+		}
+		const count = (user: string) =>
+			emu.mail.messages(user).filter((m) => m.subject === subject).length;
+		expect([count(ALICE), count(BOB), count(CAROL)]).toEqual([1, 1, 0]);
 	});
 });

@@ -29,7 +29,8 @@ export interface Delivery<T> {
 
 /**
  * Sends one message per delivery, in order. When one fails after others went out, the error
- * says who has the message and who has not, and is marked as having acted: n8n's Retry On Fail
+ * says who has the message, whose send failed (its own error says whether it may have been
+ * carried out) and who was not attempted, and is marked as having acted: n8n's Retry On Fail
  * does not send them again.
  */
 export async function sendEach<T>(
@@ -43,19 +44,26 @@ export async function sendEach<T>(
 		try {
 			sent.push({ ...(await send(delivery)), sentTo: delivery.target });
 		} catch (error) {
-			// Nothing went out: the post's own error (the transport's NodeApiError), as it is.
+			// The first send failed: its own error (the transport's, which says whether it may have
+			// been carried out), as it is.
 			// eslint-disable-next-line @n8n/community-nodes/require-node-api-error
 			if (k === 0) throw error;
 			const e = error as { message?: string; description?: string };
 			const done = deliveries.slice(0, k).map((d) => d.target);
-			const left = deliveries.slice(k).map((d) => d.target);
+			const notAttempted = deliveries.slice(k + 1).map((d) => d.target);
 			throw markMayHaveActed(
 				new NodeOperationError(
 					ctx.getNode(),
-					`Sent to ${done.join(', ')}, but not to ${delivery.target}: ${String(e.message ?? error)}`,
+					`Sent to ${done.join(', ')}; the message to ${delivery.target} failed: ${String(e.message ?? error)}`,
 					{
 						itemIndex,
-						description: `${e.description ? `${e.description} ` : ''}Not sent to: ${left.join(', ')}. The execution does not wait; the links already sent lead to a finished execution. This item is not run again by Retry On Fail, so nobody gets the message twice.`,
+						description: [
+							e.description,
+							notAttempted.length ? `Not attempted: ${notAttempted.join(', ')}.` : '',
+							'The execution does not wait: the links already sent lead to a finished execution. This item is not run again by Retry On Fail, so nobody gets the message twice.',
+						]
+							.filter(Boolean)
+							.join(' '),
 					},
 				),
 			);
