@@ -4,6 +4,8 @@ import {
 	type INodeExecutionData,
 	type INodeType,
 	type INodeTypeDescription,
+	type IWebhookFunctions,
+	type IWebhookResponseData,
 } from 'n8n-workflow';
 import {
 	credentialDescriptions,
@@ -12,6 +14,12 @@ import {
 	operationSubtitle,
 } from '../shared/node-common';
 import { route, type OperationMap } from '../shared/router';
+import {
+	SEND_AND_WAIT_OUTPUTS,
+	SEND_AND_WAIT_TOOLTIP,
+	sendAndWaitWebhook,
+	sendAndWaitWebhooks,
+} from '../shared/send-and-wait';
 import * as message from './actions/message';
 import { MAIL_DESCRIPTION, properties } from './actions/node.description';
 import { searchFolders, searchMailboxes } from './methods/listSearch';
@@ -30,8 +38,11 @@ export class Microsoft365Mail implements INodeType {
 		defaults: { name: 'Microsoft 365 Mail' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
-		outputs: [NodeConnectionTypes.Main],
+		// One output; two ("Answered", "Timed Out") for Send and Wait.
+		outputs: SEND_AND_WAIT_OUTPUTS,
 		credentials: credentialDescriptions,
+		webhooks: sendAndWaitWebhooks,
+		waitingNodeTooltip: SEND_AND_WAIT_TOOLTIP,
 		properties,
 	};
 
@@ -45,5 +56,10 @@ export class Microsoft365Mail implements INodeType {
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await route.call(this, operations);
+	}
+
+	/** The answer of Send and Wait for Response (its links resume the waiting execution). */
+	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+		return await sendAndWaitWebhook.call(this);
 	}
 }

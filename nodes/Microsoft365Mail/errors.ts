@@ -2,7 +2,7 @@
 import { NodeApiError, NodeOperationError, type INode } from 'n8n-workflow';
 
 /** Operations that send mail: only their errors say "nothing was sent". */
-const SENDING_OPERATIONS = new Set(['send', 'reply', 'forward']);
+const SENDING_OPERATIONS = new Set(['send', 'sendAndWait', 'reply', 'forward']);
 
 /** Whether the node's operation sends mail (Send is the Mail node's default operation). */
 export function sendsMail(node: INode): boolean {

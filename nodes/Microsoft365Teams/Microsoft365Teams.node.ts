@@ -4,9 +4,17 @@ import {
 	type INodeExecutionData,
 	type INodeType,
 	type INodeTypeDescription,
+	type IWebhookFunctions,
+	type IWebhookResponseData,
 } from 'n8n-workflow';
 import { credentialTest, listSearchMethods, operationSubtitle } from '../shared/node-common';
 import { route, type OperationMap } from '../shared/router';
+import {
+	SEND_AND_WAIT_OUTPUTS,
+	SEND_AND_WAIT_TOOLTIP,
+	sendAndWaitWebhook,
+	sendAndWaitWebhooks,
+} from '../shared/send-and-wait';
 import * as channel from './actions/channel';
 import * as channelMessage from './actions/channelMessage';
 import * as chat from './actions/chat';
@@ -38,8 +46,11 @@ export class Microsoft365Teams implements INodeType {
 		defaults: { name: 'Microsoft 365 Teams' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
-		outputs: [NodeConnectionTypes.Main],
+		// One output; two ("Answered", "Timed Out") for Send and Wait.
+		outputs: SEND_AND_WAIT_OUTPUTS,
 		credentials,
+		webhooks: sendAndWaitWebhooks,
+		waitingNodeTooltip: SEND_AND_WAIT_TOOLTIP,
 		properties,
 	};
 
@@ -57,5 +68,10 @@ export class Microsoft365Teams implements INodeType {
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await route.call(this, operations);
+	}
+
+	/** The answer of Send and Wait for Response (its links resume the waiting execution). */
+	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+		return await sendAndWaitWebhook.call(this);
 	}
 }

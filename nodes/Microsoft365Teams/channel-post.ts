@@ -48,6 +48,33 @@ export function channelLane(ctx: IExecuteFunctions, itemIndex: number): string {
 	return `${teamId}/${channelIdFrom(ctx, itemIndex, teamId)}`;
 }
 
+/**
+ * Posts a chatMessage to a channel (or as a reply): the one channel post of the node (Post,
+ * Reply, Post With File, Send and Wait). Posting is `createOnce`: a post whose answer was lost
+ * is not repeated.
+ */
+export async function postToChannel(
+	transport: GraphTransport,
+	where: { teamId: string; channelId: string; replyTo?: string },
+	message: IDataObject,
+	itemIndex: number,
+): Promise<IDataObject> {
+	const channelPath = `/teams/${where.teamId}/channels/${segment(where.channelId)}`;
+	const posted = await transport.request<IDataObject>({
+		effect: 'createOnce',
+		method: 'POST',
+		url: where.replyTo
+			? `${channelPath}/messages/${where.replyTo}/replies`
+			: `${channelPath}/messages`,
+		body: message,
+		// Teams' per-channel limits (4 a second, 3,000 a day per app): see transport/pacing.ts.
+		pace: channelPace(where.teamId, where.channelId),
+		itemIndex,
+	});
+	delete posted['@odata.context'];
+	return posted;
+}
+
 export async function postChannelMessage(
 	ctx: IExecuteFunctions,
 	itemIndex: number,
@@ -117,18 +144,9 @@ export async function postChannelMessage(
 		{ input, mentions, card, file, allowSubject: mode === 'post' },
 		itemIndex,
 	);
-	const url = replyTo ? `${channelPath}/messages/${replyTo}/replies` : `${channelPath}/messages`;
 	let posted: IDataObject;
 	try {
-		posted = await transport.request<IDataObject>({
-			effect: 'createOnce',
-			method: 'POST',
-			url,
-			body: message,
-			// Teams' per-channel limits (4 a second, 3,000 a day per app): see transport/pacing.ts.
-			pace: channelPace(teamId, channelId),
-			itemIndex,
-		});
+		posted = await postToChannel(transport, { teamId, channelId, replyTo }, message, itemIndex);
 	} catch (error) {
 		// No file was uploaded: the transport's NodeApiError, passed on as it is.
 		// eslint-disable-next-line @n8n/community-nodes/require-node-api-error
@@ -147,7 +165,6 @@ export async function postChannelMessage(
 			),
 		);
 	}
-	delete posted['@odata.context'];
 	if (uploaded)
 		return {
 			...posted,

@@ -5,7 +5,8 @@
  * looked up once, so many items to the same people never create duplicate chats.
  */
 import { NodeOperationError, type IDataObject, type INode } from 'n8n-workflow';
-import type { GraphTransport } from '../shared/transport';
+import { chatPace, type GraphTransport } from '../shared/transport';
+import { segment } from './locators';
 import type { DirectoryUser } from './users';
 
 const chatsByMembers = new WeakMap<GraphTransport, Map<string, Promise<string>>>();
@@ -94,4 +95,27 @@ export async function chatFor(
 		pending.catch(() => known.delete(key));
 	}
 	return await pending;
+}
+
+/**
+ * Posts a chatMessage into a chat: the one chat post of the node (Chat Message → Send and Send
+ * and Wait). Posting is `createOnce`: a post whose answer was lost is not repeated.
+ */
+export async function postToChat(
+	transport: GraphTransport,
+	chatId: string,
+	message: IDataObject,
+	itemIndex: number,
+): Promise<IDataObject> {
+	const posted = await transport.request<IDataObject>({
+		effect: 'createOnce',
+		method: 'POST',
+		url: `/chats/${segment(chatId)}/messages`,
+		body: message,
+		// Teams' posting limits, per app and chat: see transport/pacing.ts.
+		pace: chatPace(chatId),
+		itemIndex,
+	});
+	delete posted['@odata.context'];
+	return posted;
 }

@@ -15,6 +15,10 @@
  * An operation either handles one item at a time (`execute`) or all items of the run at once
  * (`executeMany`, for operations that batch requests, e.g. bulk mail through `$batch`); the
  * latter returns one result per input item, each a list of outputs or an Error.
+ *
+ * Send and Wait (`sendAndWait`, as n8n's own nodes) runs once, for the first item, as n8n's do:
+ * the execution then waits for one answer. Its node has two outputs, "Answered" and "Timed Out";
+ * what it outputs while waiting goes to the first.
  */
 import { createHash } from 'node:crypto';
 import type {
@@ -23,7 +27,7 @@ import type {
 	INodeExecutionData,
 	NodeOperationError as NodeOperationErrorType,
 } from 'n8n-workflow';
-import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError, SEND_AND_WAIT_OPERATION } from 'n8n-workflow';
 import { markMayHaveActed, mayHaveActed } from './errors';
 import { redact } from './redact';
 
@@ -252,7 +256,10 @@ export async function route(
 	this: IExecuteFunctions,
 	operations: OperationMap,
 ): Promise<INodeExecutionData[][]> {
-	const items = this.getInputData();
+	const allItems = this.getInputData();
+	const waits =
+		allItems.length > 0 && this.getNodeParameter('operation', 0, '') === SEND_AND_WAIT_OPERATION;
+	const items = waits ? allItems.slice(0, 1) : allItems;
 	const continueOnFail = this.continueOnFail();
 	const ledger = ledgerFor(this);
 	// Resource and operation are not expressions per item in practice, but n8n allows it: group
@@ -371,5 +378,5 @@ export async function route(
 		if (failure) output.push(errorItem(failure, i));
 		else output.push(...(resultsByItem.get(i) ?? []));
 	}
-	return [output];
+	return waits ? [output, []] : [output];
 }

@@ -2,7 +2,9 @@
  * Every example workflow (examples/*.json), imported by the same setup as `npm run dev`
  * (scripts/e2e/demo.ts) and run as the editor's "Execute workflow" button does, runs green; its
  * effects are checked in the emulator: messages delivered, files stored with the same bytes,
- * posts made, users read (pseudonymised where asked), SMTP submissions accepted.
+ * posts made, users read (pseudonymised where asked), SMTP submissions accepted. The two approval
+ * examples (approval-by-mail, approval-in-teams) wait for an answer: test/e2e/send-and-wait.test.ts
+ * runs them, answers through their links and checks what follows.
  */
 import { createHmac } from 'node:crypto';
 import {

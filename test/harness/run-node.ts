@@ -59,6 +59,12 @@ export interface RunNodeOptions extends CommonOptions {
 	/** Execution mode; default "manual" (an editor run). */
 	mode?: WorkflowExecuteMode;
 	workflowSettings?: IWorkflowSettings;
+	/**
+	 * When the node puts the execution to wait (`putExecutionToWait`): "timeout" resumes it as
+	 * n8n's wait tracker does when the wait time is reached (the same run data, `waitTill` set,
+	 * processed again), and the result is the resumed run's.
+	 */
+	resumeAfterWait?: 'timeout';
 }
 
 export interface RunNodeResult extends CredentialResults {
@@ -180,11 +186,17 @@ export async function runNode(options: RunNodeOptions): Promise<RunNodeResult> {
 		},
 	});
 	const additionalData = createAdditionalData({ credentialsHelper, mode, workflowData });
-	const run = await new WorkflowExecute(
+	let run = await new WorkflowExecute(
 		additionalData,
 		mode,
 		runExecutionData,
 	).processRunExecutionData(workflow);
+	if (options.resumeAfterWait === 'timeout' && run.waitTill) {
+		run.data.waitTill = run.waitTill;
+		run = await new WorkflowExecute(additionalData, mode, run.data).processRunExecutionData(
+			workflow,
+		);
+	}
 
 	const { runData } = run.data.resultData;
 	const taskData = runData[node.name]?.[0];

@@ -1,5 +1,6 @@
 /** Parameters several message operations share (each operation wraps them with its displayOptions). */
 import type { INodeProperties } from 'n8n-workflow';
+import { mailboxLocator } from '../../../shared/mailbox';
 
 export const mailboxField: INodeProperties = {
 	displayName: 'Mailbox',
@@ -86,3 +87,24 @@ export const readOptionsCollection: INodeProperties = {
 	default: {},
 	options: readOptions,
 };
+
+/** The mailbox a message is sent from: optional when delegated, required (a locator) app-only. */
+export const senderFields: INodeProperties[] = [
+	{
+		...mailboxField,
+		displayName: 'Mailbox (From)',
+		description:
+			'Mailbox to send from: UPN, address or object ID. Leave empty to send as yourself; a shared mailbox or another user needs Mail.Send.Shared and Send As rights.',
+		displayOptions: { show: { authentication: ['delegated'] } },
+	},
+	// App-only has no signed-in user: the mailbox is required, picked from the directory (within
+	// the credential's Mailbox Restriction) or entered. Same parameter name as the delegated
+	// field: a plain string saved before this was a resource locator still works (mailboxOf).
+	mailboxLocator({
+		displayName: 'Mailbox (From)',
+		name: 'mailbox',
+		description:
+			"The mailbox the app sends from. Only mailboxes within the credential's Mailbox Restriction are listed and accepted.",
+		displayOptions: { show: { authentication: ['app'] } },
+	}),
+];

@@ -9,6 +9,7 @@ import * as markAsUnread from './markAsUnread.operation';
 import * as move from './move.operation';
 import * as reply from './reply.operation';
 import * as send from './send.operation';
+import * as sendAndWait from './sendAndWait.operation';
 
 /** The operations of this resource, by the value of their Operation option (for the router). */
 export const operations: Record<string, Operation> = {
@@ -21,6 +22,7 @@ export const operations: Record<string, Operation> = {
 	move,
 	reply,
 	send,
+	sendAndWait,
 };
 
 export const description: INodeProperties[] = [
@@ -50,10 +52,18 @@ export const description: INodeProperties[] = [
 			{ name: 'Move', value: 'move', action: 'Move a message to a folder' },
 			{ name: 'Reply', value: 'reply', action: 'Reply to a message' },
 			{ name: 'Send', value: 'send', action: 'Send a message' },
+			{
+				name: 'Send and Wait for Response',
+				value: 'sendAndWait',
+				action: 'Send message and wait for response',
+				description:
+					'Send a message with approve/decline buttons or a form link, and wait for the answer',
+			},
 		],
 		default: 'send',
 	},
 	...send.description,
+	...sendAndWait.description,
 	...get.description,
 	...getAll.description,
 	...markAsRead.description,

@@ -6,7 +6,6 @@ import {
 	type INodeProperties,
 } from 'n8n-workflow';
 import { getTransport } from '../../../shared/node-common';
-import { mailboxLocator } from '../../../shared/mailbox';
 import { declareGraphCalls } from '../../../shared/operations';
 import type { ItemResult } from '../../../shared/router';
 import type { GraphTransport } from '../../../shared/transport';
@@ -16,7 +15,7 @@ import { composeMessage, summary } from '../../compose';
 import { prepareGraphSend, sendWithDraft, type PreparedSend } from '../../graph-send';
 import { resolveMailbox } from '../../mailbox';
 import { sendSmtp, type SmtpJob } from '../../smtp';
-import { mailboxField } from './fields';
+import { senderFields } from './fields';
 
 export const graphCalls = declareGraphCalls([
 	{ method: 'POST', path: '/users/{id}/sendMail' },
@@ -29,23 +28,7 @@ export const graphCalls = declareGraphCalls([
 ]);
 
 const properties: INodeProperties[] = [
-	{
-		...mailboxField,
-		displayName: 'Mailbox (From)',
-		description:
-			'Mailbox to send from: UPN, address or object ID. Leave empty to send as yourself; a shared mailbox or another user needs Mail.Send.Shared and Send As rights.',
-		displayOptions: { show: { authentication: ['delegated'] } },
-	},
-	// App-only has no signed-in user: the mailbox is required, picked from the directory (within
-	// the credential's Mailbox Restriction) or entered. Same parameter name as the delegated
-	// field: a plain string saved before this was a resource locator still works (mailboxOf).
-	mailboxLocator({
-		displayName: 'Mailbox (From)',
-		name: 'mailbox',
-		description:
-			"The mailbox the app sends from. Only mailboxes within the credential's Mailbox Restriction are listed and accepted.",
-		displayOptions: { show: { authentication: ['app'] } },
-	}),
+	...senderFields,
 	{
 		displayName: 'Send Through',
 		name: 'sendVia',

@@ -3,9 +3,10 @@ import type { Operation } from '../../../shared/router';
 import * as post from './post.operation';
 import * as postWithFile from './postWithFile.operation';
 import * as reply from './reply.operation';
+import * as sendAndWait from './sendAndWait.operation';
 
 /** The operations of this resource, by the value of their Operation option (for the router). */
-export const operations: Record<string, Operation> = { post, postWithFile, reply };
+export const operations: Record<string, Operation> = { post, postWithFile, reply, sendAndWait };
 
 export const description: INodeProperties[] = [
 	{
@@ -32,10 +33,18 @@ export const description: INodeProperties[] = [
 				value: 'reply',
 				action: 'Reply to a channel message',
 			},
+			{
+				name: 'Send and Wait for Response',
+				value: 'sendAndWait',
+				action: 'Post to a channel and wait for response',
+				description:
+					'Post a card with approve/decline buttons or a form link, and wait for the answer',
+			},
 		],
 		default: 'post',
 	},
 	...post.description,
 	...postWithFile.description,
 	...reply.description,
+	...sendAndWait.description,
 ];

@@ -1,9 +1,10 @@
 import type { INodeProperties } from 'n8n-workflow';
 import type { Operation } from '../../../shared/router';
 import * as send from './send.operation';
+import * as sendAndWait from './sendAndWait.operation';
 
 /** The operations of this resource, by the value of their Operation option (for the router). */
-export const operations: Record<string, Operation> = { send };
+export const operations: Record<string, Operation> = { send, sendAndWait };
 
 export const description: INodeProperties[] = [
 	{
@@ -19,8 +20,16 @@ export const description: INodeProperties[] = [
 				action: 'Send a chat message',
 				description: 'Send to people (their one-on-one or group chat) or to an existing chat',
 			},
+			{
+				name: 'Send and Wait for Response',
+				value: 'sendAndWait',
+				action: 'Send chat message and wait for response',
+				description:
+					'Send a card with approve/decline buttons or a form link, and wait for the answer',
+			},
 		],
 		default: 'send',
 	},
 	...send.description,
+	...sendAndWait.description,
 ];

@@ -1,17 +1,15 @@
 import {
 	NodeOperationError,
 	updateDisplayOptions,
-	type IDataObject,
 	type IExecuteFunctions,
 	type INodeProperties,
 } from 'n8n-workflow';
 import { getTransport } from '../../../shared/node-common';
-import { chatPace } from '../../../shared/transport';
 import { declareGraphCalls } from '../../../shared/operations';
-import { chatFor } from '../../chats';
+import { chatFor, postToChat } from '../../chats';
 import { chatLocator, messageFields } from '../fields';
 import { assertDelegatedForPosting } from '../../guard';
-import { chatIdFrom, segment } from '../../locators';
+import { chatIdFrom } from '../../locators';
 import { buildMessage, checkDraft, readMessage, resolveMentions } from '../../message';
 import { resolveUsers, signedInUser, splitPeople } from '../../users';
 
@@ -117,15 +115,5 @@ export async function execute(this: IExecuteFunctions, itemIndex: number) {
 		target = await chatFor(transport, node, me, users, topic, itemIndex);
 	}
 	const message = buildMessage(node, { input, mentions, card, allowSubject: false }, itemIndex);
-	const posted = await transport.request<IDataObject>({
-		effect: 'createOnce',
-		method: 'POST',
-		url: `/chats/${segment(target)}/messages`,
-		body: message,
-		// Teams' posting limits, per app and chat: see transport/pacing.ts.
-		pace: chatPace(target),
-		itemIndex,
-	});
-	delete posted['@odata.context'];
-	return posted;
+	return await postToChat(transport, target, message, itemIndex);
 }
