@@ -12,8 +12,9 @@
  * per permission family (mail: `GET /users/{mailbox}/mailFolders/inbox?$select=id`, calendar:
  * `GET /users/{mailbox}/calendars?$top=1&$select=id`) against a mailbox the user names tells it.
  */
-import { NodeApiError, NodeOperationError, type IDataObject } from 'n8n-workflow';
-import type { TokenGrants } from './auth/token-grants';
+import { NodeApiError, NodeOperationError, type IDataObject, type INode } from 'n8n-workflow';
+import { grantsOfToken, type TokenGrants } from './auth/token-grants';
+import type { TokenProvider } from './auth/types';
 import { forbiddenKindOf, isExchangeScopedPermission } from './errors';
 import { permissionsFor } from './graph/permissions';
 import { allOperations } from './operation-catalogue';
@@ -23,7 +24,7 @@ import {
 	type GraphCallDeclaration,
 	type OperationDeclaration,
 } from './operations';
-import type { GraphTransport } from './transport';
+import { GraphTransport } from './transport/transport';
 
 export type OperationStatus = 'allowed' | 'limited' | 'scoped' | 'missing' | 'unavailable';
 
@@ -292,4 +293,29 @@ export function noPermissionsMessage(scheme: 'delegated' | 'application'): strin
 	return scheme === 'application'
 		? 'The token carries no application permissions: grant and admin-consent Microsoft Graph application permissions (Entra admin center > App registrations > the app > API permissions > Add a permission > Microsoft Graph > Application permissions, then "Grant admin consent"); the README\'s permissions table lists what each operation needs'
 		: "The token carries no delegated permissions: add Microsoft Graph delegated permissions to the credential's scopes (and the app registration), consent to them and reconnect the credential";
+}
+
+/**
+ * The credential test's headline: the self-test for the token, with the Exchange probe against
+ * the first address of the credential's Mailbox Restriction when it lists one (the mailboxes
+ * the app is meant to reach). Never throws: a failed probe only leaves the scope unknown.
+ */
+export async function credentialTestHeadline(
+	node: INode,
+	provider: TokenProvider,
+	token: string,
+): Promise<string> {
+	const grants = grantsOfToken(token, provider.scheme);
+	const mailbox = provider.mailboxRestriction?.addresses[0];
+	const probes: ExchangeProbe[] = [];
+	if (mailbox && grants.permissions.length) {
+		const transport = new GraphTransport(node, provider);
+		for (const family of probesFor(grants))
+			probes.push(await probeExchange(transport, mailbox, family));
+	}
+	const { summary } = checkAll(grants, probes);
+	const scope = probes.length
+		? ` Exchange scope of ${mailbox}: ${probes.map((p) => `${p.family} ${p.result === 'inScope' ? 'in scope' : p.result}`).join(', ')}.`
+		: '';
+	return `${summary.headline}.${scope}`;
 }
