@@ -76,8 +76,23 @@ export interface StoredDrive {
 
 /** A site permission granted to an app (what `POST /sites/{id}/permissions` creates for Sites.Selected). */
 export interface SiteGrant {
+	/** The permission's ID (`/sites/{id}/permissions/{id}`), stable per app and site. */
+	id: string;
 	appId: string;
+	/** The application's display name as the grant recorded it (`grantedToIdentities[0].application.displayName`). */
+	displayName: string;
 	roles: string[];
+}
+
+/**
+ * A site permission's ID for an app: SharePoint's IDs are base64 of the app's claims identity
+ * (`i:0i.t|ms.sp.ext|{appId}@{tenantId}`), as seen in `GET /sites/{id}/permissions` answers;
+ * assumed (the reference pages show "1" and "2").
+ */
+export function sitePermissionId(appId: string, tenantId: string): string {
+	return Buffer.from(`i:0i.t|ms.sp.ext|${appId.toLowerCase()}@${tenantId.toLowerCase()}`).toString(
+		'base64',
+	);
 }
 
 export interface StoredSite {
@@ -288,7 +303,7 @@ export class DriveStore {
 	private readonly secret = randomBytes(32);
 	private closed = false;
 
-	constructor(directory: Directory) {
+	constructor(private readonly directory: Directory) {
 		this.dir = mkdtempSync(join(tmpdir(), 'm365-emulator-drives-'));
 		for (const tenant of directory.tenants) this.loadTenant(tenant);
 	}
@@ -323,7 +338,9 @@ export class DriveStore {
 			tenantId,
 			drives: [],
 			grants: (f.appGrants ?? []).map((g) => ({
+				id: sitePermissionId(g.appId, tenantId),
 				appId: g.appId.toLowerCase(),
+				displayName: g.displayName ?? this.appName(tenantId, g.appId),
 				roles: g.roles.map((r) => r.toLowerCase()),
 			})),
 		};
@@ -696,10 +713,33 @@ export class DriveStore {
 	}
 
 	/** Grants an app roles on a site (as `POST /sites/{id}/permissions` does), for tests. */
-	grant(site: StoredSite, appId: string, roles: string[]): void {
+	grant(
+		site: StoredSite,
+		appId: string,
+		roles: string[],
+		displayName?: string,
+	): SiteGrant | undefined {
+		const previous = this.grantFor(site, appId);
 		site.grants = site.grants.filter((g) => g.appId !== appId.toLowerCase());
-		if (roles.length)
-			site.grants.push({ appId: appId.toLowerCase(), roles: roles.map((r) => r.toLowerCase()) });
+		if (!roles.length) return undefined;
+		const grant: SiteGrant = {
+			id: sitePermissionId(appId, site.tenantId),
+			appId: appId.toLowerCase(),
+			displayName: displayName ?? previous?.displayName ?? this.appName(site.tenantId, appId),
+			roles: roles.map((r) => r.toLowerCase()),
+		};
+		site.grants.push(grant);
+		return grant;
+	}
+
+	/** The display name of an app registered (or with a service principal) in the tenant, else its ID. */
+	appName(tenantId: string, appId: string): string {
+		const tenant = this.directory.findTenant(tenantId);
+		return (
+			tenant?.apps.get(appId.toLowerCase())?.displayName ??
+			this.directory.findRegistration(appId)?.app.displayName ??
+			appId
+		);
 	}
 
 	grantFor(site: StoredSite, appId: string): SiteGrant | undefined {

@@ -39,6 +39,7 @@ import { LoginService } from './login/service';
 import { registerAdmin } from './admin';
 import { LatencyModel, LatencyModelSettings, registerLatencyModelAdmin } from './latency-model';
 import { issueServerCertificate, loadOrCreateCa } from './tls';
+import { registerScopingAdmin, ScopingService } from './scoping';
 
 export interface EmulatorOptions {
 	/** Port to listen on (0: a free port). */
@@ -81,6 +82,8 @@ export class Emulator {
 	readonly tokens: TokenService;
 	readonly graph: GraphService;
 	readonly login: LoginService;
+	/** Exchange app access policies and RBAC for Applications, Conditional Access blocks, mailbox licences (`scoping.ts`). */
+	readonly scoping = new ScopingService();
 	/** SharePoint sites, drives and upload sessions; test accessors `read`, `hash`, `item`. */
 	readonly drives: DrivesService;
 	/** Realistic latency for benchmarks (`latency-model.ts`); off unless enabled. */
@@ -111,6 +114,7 @@ export class Emulator {
 		this.faults = new Faults(options.seed);
 		this.tokens = new TokenService(new SigningKey());
 		this.graph = new GraphService(this.directory, this.tokens);
+		this.graph.scoping = this.scoping;
 		this.login = new LoginService(this);
 		registerGraphCore(this.graph);
 		this.drives = registerDrives(this.graph, this);
@@ -123,6 +127,7 @@ export class Emulator {
 		registerPlaces(this.graph);
 		this.teams = registerTeams(this.graph, this);
 		registerAdmin(this.admin, this);
+		registerScopingAdmin(this.admin, this);
 		registerCalendarAdmin(this.admin, this.calendar);
 		this.latencyModel = new LatencyModel(options.latencyModel);
 		registerLatencyModelAdmin(this.admin, this.latencyModel);

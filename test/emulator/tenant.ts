@@ -123,7 +123,7 @@ export interface SiteFixture {
 	/** Document libraries (default: one "Documents" library). */
 	drives?: DriveFixture[];
 	/** Apps granted on this site for `Sites.Selected` (roles: read, write, owner, fullcontrol). */
-	appGrants?: Array<{ appId: string; roles: string[] }>;
+	appGrants?: Array<{ appId: string; roles: string[]; displayName?: string }>;
 }
 
 /** A channel of a team (served by graph/teams.ts). */

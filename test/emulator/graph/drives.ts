@@ -48,6 +48,7 @@ import {
 import type { Emulator } from '../emulator';
 import type { EmuRequest, EmuResponse } from '../http';
 import { listResponse, parseSelect } from './odata';
+import { registerSitePermissions } from './site-permissions';
 import {
 	baseHeaders,
 	GraphContext,
@@ -170,7 +171,10 @@ export class DrivesService {
 	grant(siteRef: string, appId: string, roles: string[]): void {
 		for (const tenant of this.store.tenantIds()) {
 			const site = this.store.findSite(tenant, siteRef);
-			if (site) return this.store.grant(site, appId, roles);
+			if (site) {
+				this.store.grant(site, appId, roles);
+				return;
+			}
 		}
 		throw new Error(`no site ${siteRef}`);
 	}
@@ -1356,5 +1360,7 @@ function project(
 }
 
 export function registerDrives(graph: GraphService, emu: Emulator): DrivesService {
-	return new DrivesService(graph, emu);
+	const drives = new DrivesService(graph, emu);
+	registerSitePermissions(graph, drives);
+	return drives;
 }

@@ -7,6 +7,7 @@ import { permissionsFor } from '../permissions';
 import { EmuRequest, EmuResponse, readBody, Router, BodyTooLargeError } from '../http';
 import type { Directory, Tenant } from '../tenant';
 import type { AccessTokenClaims, TokenService } from '../tokens';
+import type { ScopingService } from '../scoping';
 
 export interface GraphAuth {
 	scheme: 'delegated' | 'application';
@@ -107,7 +108,25 @@ function workloadOf(path: string): Workload {
 	return 'directory';
 }
 
-function forbidden(
+/**
+ * The 403 each workload answers for a token without the permission the call needs:
+ * - directory (Entra): `Authorization_RequestDenied` "Insufficient privileges to complete the
+ *   operation." (https://learn.microsoft.com/en-us/graph/resolve-auth-errors and countless reports);
+ * - Exchange (mail, calendars): `ErrorAccessDenied` "Access is denied. Check credentials and try
+ *   again." (https://learn.microsoft.com/en-us/graph/errors lists ErrorAccessDenied; the text as
+ *   Graph answers it, e.g. microsoftgraph/msgraph-sdk-dotnet issues);
+ * - Teams: `Forbidden` "Missing role permissions on the request. API requires one of '…'. Roles on
+ *   the request '…'." (app) or "Missing scope permissions on the request. API requires one of '…'.
+ *   Scopes on the request '…'" (delegated) — as users quote Graph, e.g. "… Roles on the request
+ *   'Group.Selected'." and "… Scopes on the request 'User.Read, profile, openid, email'"; the final
+ *   period on the role form only, as quoted (assumed either way);
+ * - SharePoint and OneDrive: `accessDenied` "Access denied" (microsoftgraph/microsoft-graph-docs-contrib#3985,
+ *   #9064; acsone/msgraphfs#9 for Sites.Selected without a grant); a token with no scope or role
+ *   at all: `AccessDenied` "Either scp or roles claim need to be present in the token."
+ *   (microsoftgraph/microsoft-graph-docs-contrib#5552, cringdahl/sharepoint-file-upload-action#5:
+ *   403 on `/sites/{host}:/sites/{name}`).
+ */
+export function forbidden(
 	req: EmuRequest,
 	workload: Workload,
 	needed: string[],
@@ -126,9 +145,18 @@ function forbidden(
 				req,
 				403,
 				'Forbidden',
-				`Missing ${auth.scheme === 'application' ? 'role' : 'scope'} permissions on the request. API requires one of '${needed.join(', ')}'. ${auth.scheme === 'application' ? 'Roles' : 'Scopes'} on the request '${[...auth.permissions].join(', ')}'`,
+				auth.scheme === 'application'
+					? `Missing role permissions on the request. API requires one of '${needed.join(', ')}'. Roles on the request '${[...auth.permissions].join(', ')}'.`
+					: `Missing scope permissions on the request. API requires one of '${needed.join(', ')}'. Scopes on the request '${[...auth.permissions].join(', ')}'`,
 			);
 		case 'sharepoint':
+			if (auth.permissions.size === 0)
+				return graphErrorResponse(
+					req,
+					403,
+					'AccessDenied',
+					'Either scp or roles claim need to be present in the token.',
+				);
 			return graphErrorResponse(req, 403, 'accessDenied', 'Access denied');
 		default:
 			return graphErrorResponse(
@@ -151,6 +179,8 @@ const TOKEN_MESSAGES: Record<string, string> = {
 
 export class GraphService {
 	private readonly router = new Router<{ handler: GraphHandler; options: GraphRouteOptions }>();
+	/** Exchange's mailbox scoping and licences (scoping.ts), consulted for mail and calendar calls. */
+	scoping?: ScopingService;
 
 	constructor(
 		private readonly directory: Directory,
@@ -225,9 +255,17 @@ export class GraphService {
 						`The emulator has no permission mapping for ${req.method} ${path}.`,
 					);
 				}
-				if (!needed.some((p) => permissions.has(p))) {
-					return forbidden(req, options.workload ?? workloadOf(path), needed, auth);
-				}
+				const workload = options.workload ?? workloadOf(path);
+				const entra = needed.some((p) => permissions.has(p));
+				// Exchange decides per target mailbox: RBAC for Applications can grant what the token
+				// lacks, application access policies narrow what it holds, and an unlicensed mailbox
+				// is 404 (scoping.ts).
+				const verdict =
+					workload === 'mail' && this.scoping
+						? this.scoping.exchange(req, tenant, auth, path, needed, entra)
+						: ({ kind: 'default' } as const);
+				if (verdict.kind === 'refuse') return verdict.response;
+				if (verdict.kind === 'default' && !entra) return forbidden(req, workload, needed, auth);
 			}
 			if (match === 'method') {
 				return graphErrorResponse(

@@ -349,6 +349,20 @@ export const Aadsts = {
 			`The user account ${upn} does not exist in the ${directory} directory. To sign into this application, the account must be added to the directory.`,
 		),
 	userDisabled: () => new LoginError(400, 'invalid_grant', 50057, 'The user account is disabled.'),
+	/**
+	 * A Conditional Access policy for workload identities blocks the service principal
+	 * (https://learn.microsoft.com/en-us/entra/identity/conditional-access/workload-identity). Text:
+	 * AADSTS53003 BlockedByConditionalAccess,
+	 * https://learn.microsoft.com/en-us/entra/identity-platform/reference-error-codes, as clients
+	 * quote it (e.g. AzureAD/microsoft-identity-web#2419); `invalid_grant` and 400 assumed.
+	 */
+	blockedByConditionalAccess: () =>
+		new LoginError(
+			400,
+			'invalid_grant',
+			53003,
+			'Access has been blocked by Conditional Access policies. The access policy does not allow token issuance.',
+		),
 	codeRedeemed: () =>
 		new LoginError(
 			400,

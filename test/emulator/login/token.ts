@@ -247,6 +247,9 @@ function clientCredentials(
 	if (unknown) throw Aadsts.resourceNotFound(unknown.id, client.tenant.displayName);
 	if (new Set(resources.map((r) => r.resource)).size > 1) throw Aadsts.multipleResources(scope);
 	if (!client.servicePrincipal) throw Aadsts.appNotFound(client.appId, client.tenant.displayName);
+	// Conditional Access for workload identities, after the client authenticated (scoping.ts).
+	if (svc.emulator.scoping.isAppBlocked(client.tenant.id, client.appId))
+		throw Aadsts.blockedByConditionalAccess();
 	const resource = resources[0].resource!;
 	const roles = consentedApplication(client.servicePrincipal, resource);
 	const issued = svc.emulator.tokens.issue({
