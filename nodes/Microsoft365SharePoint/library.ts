@@ -103,7 +103,7 @@ export function explainForbidden(error: unknown, where: string, write: boolean):
 	return error;
 }
 
-function resourceLocator(
+export function resourceLocator(
 	ctx: IExecuteFunctions,
 	name: string,
 	itemIndex: number,
