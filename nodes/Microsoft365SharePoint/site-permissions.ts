@@ -56,11 +56,15 @@ export function readSite(ctx: IExecuteFunctions, itemIndex: number) {
 export function readAppId(ctx: IExecuteFunctions, itemIndex: number, name = 'appId'): string {
 	const value = String(ctx.getNodeParameter(name, itemIndex, '') ?? '').trim();
 	if (!GUID.test(value)) {
-		throw new NodeOperationError(ctx.getNode(), `App ID "${value}" is not an application (client) ID`, {
-			itemIndex,
-			description:
-				"Give the app's Application (client) ID, a GUID from Entra admin center > App registrations > the app > Overview (not its object ID or name). No request was made.",
-		});
+		throw new NodeOperationError(
+			ctx.getNode(),
+			`App ID "${value}" is not an application (client) ID`,
+			{
+				itemIndex,
+				description:
+					"Give the app's Application (client) ID, a GUID from Entra admin center > App registrations > the app > Overview (not its object ID or name). No request was made.",
+			},
+		);
 	}
 	return value.toLowerCase();
 }

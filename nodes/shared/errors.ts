@@ -294,7 +294,9 @@ function notEnabledOrBlocked(
 	const codes = [info.code, info.innerCode].filter(Boolean).map((c) => c!.toLowerCase());
 	if (
 		codes.some((c) => NOT_ENABLED_CODES.has(c)) ||
-		/mailbox is either inactive|not licensed|no (valid )?licen[cs]e|licen[cs]e (is )?required/i.test(text)
+		/mailbox is either inactive|not licensed|no (valid )?licen[cs]e|licen[cs]e (is )?required/i.test(
+			text,
+		)
 	) {
 		const mailbox = mailboxOfPath(failure.url);
 		return {
@@ -380,11 +382,11 @@ function forbiddenExplanation(
 				? 'rbac'
 				: 'either';
 		const policy =
-			'an application access policy: the mailbox must be a member of the policy\'s group (Add-DistributionGroupMember on the mail-enabled security group named by PolicyScopeGroupId; Get-ApplicationAccessPolicy shows it; Test-ApplicationAccessPolicy -Identity <mailbox> -AppId ' +
+			"an application access policy: the mailbox must be a member of the policy's group (Add-DistributionGroupMember on the mail-enabled security group named by PolicyScopeGroupId; Get-ApplicationAccessPolicy shows it; Test-ApplicationAccessPolicy -Identity <mailbox> -AppId " +
 			appId +
 			' shows the result)';
 		const rbac =
-			'RBAC for Applications: the management scope of the app\'s role assignment must include the mailbox (Get-ManagementRoleAssignment -RoleAssignee <service principal> shows the scope; Set-ManagementScope -RecipientRestrictionFilter, or a scope over a group the mailbox joins; Test-ServicePrincipalAuthorization -Identity <service principal> -Resource <mailbox> shows the result)';
+			"RBAC for Applications: the management scope of the app's role assignment must include the mailbox (Get-ManagementRoleAssignment -RoleAssignee <service principal> shows the scope; Set-ManagementScope -RecipientRestrictionFilter, or a scope over a group the mailbox joins; Test-ServicePrincipalAuthorization -Identity <service principal> -Resource <mailbox> shows the result)";
 		const which =
 			route === 'policy'
 				? `Graph names ${policy.split(':')[0]}. The administrator changes ${policy}.`
@@ -435,7 +437,8 @@ export function graphApiError(
 	let message: string;
 	let description: string;
 	let kind: ForbiddenKind | undefined;
-	const blocked = failure.status === 403 ? undefined : notEnabledOrBlocked(failure, info, call, said);
+	const blocked =
+		failure.status === 403 ? undefined : notEnabledOrBlocked(failure, info, call, said);
 	switch (blocked ? -1 : failure.status) {
 		case -1: {
 			message = blocked!.message;

@@ -80,7 +80,6 @@ export function collectDeclarations(root: string): OperationDeclaration[] {
 	return out;
 }
 
-
 let packageOperations: OperationDeclaration[] | undefined;
 
 /** The operations of this package (walked once per process; `nodes/shared/..` is the root). */

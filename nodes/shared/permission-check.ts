@@ -56,13 +56,7 @@ export interface ExchangeProbe extends IDataObject {
 	 * Restriction excludes it (no request); the rest: not determined.
 	 */
 	result:
-		| 'inScope'
-		| 'scoped'
-		| 'noAccess'
-		| 'missingPermission'
-		| 'notFound'
-		| 'restricted'
-		| 'failed';
+		'inScope' | 'scoped' | 'noAccess' | 'missingPermission' | 'notFound' | 'restricted' | 'failed';
 	detail: string | null;
 }
 
@@ -158,14 +152,19 @@ export function checkOperation(
 			if (!missingWhen.includes(text)) missingWhen.push(text);
 		} else if (v.least && !missing.includes(v.least)) missing.push(v.least);
 	}
-	let status: OperationStatus = missing.length ? 'missing' : missingWhen.length ? 'limited' : 'allowed';
+	let status: OperationStatus = missing.length
+		? 'missing'
+		: missingWhen.length
+			? 'limited'
+			: 'allowed';
 	let note: string | null = null;
 	if (status !== 'missing') {
 		const used = calls.filter((v) => v.granting.length);
 		// Sites.Selected: every SharePoint call it grants works on granted sites only.
 		if (used.some((v) => v.granting.length === 1 && v.granting[0] === 'Sites.Selected')) {
 			status = 'scoped';
-			note = 'Sites.Selected: only on sites granted to the app (SharePoint → Site Permission → Grant)';
+			note =
+				'Sites.Selected: only on sites granted to the app (SharePoint → Site Permission → Grant)';
 		}
 		// Exchange: a probe said this mailbox is outside the app's scope for the family.
 		const families = new Set(

@@ -74,7 +74,11 @@ async function check(
 	};
 }
 
-function matchesReadme(operations: IDataObject[], scheme: 'delegated' | 'application', roles: string[]) {
+function matchesReadme(
+	operations: IDataObject[],
+	scheme: 'delegated' | 'application',
+	roles: string[],
+) {
 	const rows = readmeTable();
 	expect(rows.length).toBeGreaterThan(40);
 	expect(operations.map((o) => `${o.node}|${o.resource}|${o.operation}`)).toEqual(
@@ -156,9 +160,7 @@ describe('Check Permissions', () => {
 		)!;
 		expect(getUser.status).toBe('allowed');
 		expect(getUser.grantedBy).toContain('User.Read.All');
-		const send = operations.find(
-			(o) => o.node === 'Microsoft 365 Mail' && o.operation === 'send',
-		)!;
+		const send = operations.find((o) => o.node === 'Microsoft 365 Mail' && o.operation === 'send')!;
 		expect(send.status).toBe(scopes.includes('Mail.Send') ? 'allowed' : 'missing');
 		// Find Meeting Times is delegated only, so not "unavailable" here.
 		const find = operations.find((o) => o.operation === 'findMeetingTimes')!;

@@ -70,7 +70,8 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	if (mailbox && /[\s/?#]/.test(mailbox)) {
 		throw new NodeOperationError(this.getNode(), `Mailbox to Check "${mailbox}" is not a mailbox`, {
 			itemIndex,
-			description: 'Give an email address, a user principal name or a user ID. No request was made.',
+			description:
+				'Give an email address, a user principal name or a user ID. No request was made.',
 		});
 	}
 	const transport = await getTransport(this, itemIndex);

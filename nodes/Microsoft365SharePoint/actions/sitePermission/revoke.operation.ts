@@ -19,7 +19,11 @@ const properties: INodeProperties[] = [
 		type: 'options',
 		options: [
 			{ name: 'App ID', value: 'app', description: 'Every grant of the app on the site' },
-			{ name: 'Permission ID', value: 'permission', description: 'One grant, by its ID (Get Many)' },
+			{
+				name: 'Permission ID',
+				value: 'permission',
+				description: 'One grant, by its ID (Get Many)',
+			},
 		],
 		default: 'app',
 	},
@@ -71,7 +75,8 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		if (id === '' || /[\s/?#]/.test(id)) {
 			throw new NodeOperationError(this.getNode(), `Permission ID "${id}" is not a grant ID`, {
 				itemIndex,
-				description: 'Give the ID of the grant as Site Permission → Get Many returns it. No request was made.',
+				description:
+					'Give the ID of the grant as Site Permission → Get Many returns it. No request was made.',
 			});
 		}
 		const transport = await getTransport(this, itemIndex);
