@@ -407,9 +407,11 @@ function forbiddenExplanation(
 		const carriesNote = `${carries}; none of them grants ${call}.`;
 		return {
 			kind: 'missingPermission',
-			message: advice.least
-				? `Forbidden: the ${scheme} credential lacks permission for ${call}; grant ${advice.least}`
-				: `Forbidden: ${call} was refused for the ${scheme} credential`,
+			message: !advice.least
+				? `Forbidden: ${call} was refused for the ${scheme} credential`
+				: exchangeCall
+					? `Forbidden: the token carries no permission for ${call} (grant ${advice.least}), or, with RBAC for Applications, the mailbox ${mailbox} is outside the app's management scope`
+					: `Forbidden: the ${scheme} credential lacks permission for ${call}; grant ${advice.least}`,
 			description: `${said}. ${advice.text} ${carriesNote}${rbacNote}${TOKEN_NOTE}`,
 		};
 	}

@@ -10,7 +10,7 @@
  * catalogue call by call: any permission the catalogue lists for a call grants it, not only the
  * least-privileged one the table names. Exchange scoping is not in the token: one harmless read
  * per permission family (mail: `GET /users/{mailbox}/mailFolders/inbox?$select=id`, calendar:
- * `GET /users/{mailbox}/calendars?$top=1&$select=id`) against a mailbox the user names tells it.
+ * `GET /users/{mailbox}/calendars?$top=1`) against a mailbox the user names tells it.
  */
 import { NodeApiError, NodeOperationError, type IDataObject, type INode } from 'n8n-workflow';
 import { grantsOfToken, type TokenGrants } from './auth/token-grants';
@@ -209,8 +209,8 @@ export async function probeExchange(
 	const segment = `/users/${encodeURIComponent(mailbox)}`;
 	const url = family === 'mail' ? `${segment}/mailFolders/inbox` : `${segment}/calendars`;
 	const query: Record<string, string> =
-		family === 'mail' ? { $select: 'id' } : { $top: '1', $select: 'id' };
-	const call = `GET ${url.replace(segment, `/users/${mailbox}`)}?${family === 'mail' ? '$select=id' : '$top=1&$select=id'}`;
+		family === 'mail' ? { $select: 'id' } : { $top: '1' };
+	const call = `GET ${url.replace(segment, `/users/${mailbox}`)}?${family === 'mail' ? '$select=id' : '$top=1'}`;
 	const out = (result: ExchangeProbe['result'], detail: string | null): ExchangeProbe => ({
 		family,
 		mailbox,

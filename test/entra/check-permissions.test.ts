@@ -191,7 +191,7 @@ describe('Check Permissions', () => {
 		const requests = graphRequests(emu, mark);
 		expect(requests.map((r) => `${r.method} ${r.url}`)).toEqual([
 			'GET /v1.0/users/alice%40contoso.com/mailFolders/inbox?$select=id',
-			'GET /v1.0/users/alice%40contoso.com/calendars?$top=1&$select=id',
+			'GET /v1.0/users/alice%40contoso.com/calendars?$top=1',
 		]);
 		expect(summary.exchange).toEqual([
 			expect.objectContaining({ family: 'mail', result: 'inScope' }),
