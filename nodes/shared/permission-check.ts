@@ -208,8 +208,7 @@ export async function probeExchange(
 ): Promise<ExchangeProbe> {
 	const segment = `/users/${encodeURIComponent(mailbox)}`;
 	const url = family === 'mail' ? `${segment}/mailFolders/inbox` : `${segment}/calendars`;
-	const query: Record<string, string> =
-		family === 'mail' ? { $select: 'id' } : { $top: '1' };
+	const query: Record<string, string> = family === 'mail' ? { $select: 'id' } : { $top: '1' };
 	const call = `GET ${url.replace(segment, `/users/${mailbox}`)}?${family === 'mail' ? '$select=id' : '$top=1'}`;
 	const out = (result: ExchangeProbe['result'], detail: string | null): ExchangeProbe => ({
 		family,

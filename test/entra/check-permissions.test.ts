@@ -187,17 +187,26 @@ describe('Check Permissions', () => {
 	test('Mailbox to Check: one read per family; an in-scope mailbox keeps mail operations allowed', async () => {
 		const emu = emulator();
 		const mark = emu.mark();
-		const { operations, summary } = await check({ options: { mailbox: 'alice@contoso.com' } });
+		const { operations, summary } = await check({
+			options: { mailbox: 'alice@contoso.onmicrosoft.com' },
+		});
 		const requests = graphRequests(emu, mark);
 		expect(requests.map((r) => `${r.method} ${r.url}`)).toEqual([
-			'GET /v1.0/users/alice%40contoso.com/mailFolders/inbox?$select=id',
-			'GET /v1.0/users/alice%40contoso.com/calendars?$top=1',
+			'GET /v1.0/users/alice%40contoso.onmicrosoft.com/mailFolders/inbox?$select=id',
+			'GET /v1.0/users/alice%40contoso.onmicrosoft.com/calendars?$top=1',
 		]);
 		expect(summary.exchange).toEqual([
 			expect.objectContaining({ family: 'mail', result: 'inScope' }),
 			expect.objectContaining({ family: 'calendar', result: 'inScope' }),
 		]);
-		expect(operations.find((o) => o.operation === 'send')!.status).toBe('allowed');
+		const get = operations.find((o) => o.node === 'Microsoft 365 Mail' && o.operation === 'get')!;
+		expect(get).toMatchObject({ status: 'allowed', note: null });
+		// Sending also works, except with attachments of 3 MB or more (Mail.ReadWrite).
+		const send = operations.find((o) => o.node === 'Microsoft 365 Mail' && o.operation === 'send')!;
+		expect(send).toMatchObject({
+			status: 'limited',
+			missingWhen: ['Mail.ReadWrite (an attachment is 3 MB or more)'],
+		});
 	});
 
 	test('a Mailbox to Check that is not a mailbox is refused with no request', async () => {
