@@ -102,15 +102,27 @@ interface CallVerdict {
 	available: boolean;
 }
 
+/**
+ * Sites.Selected grants SharePoint and OneDrive calls on the sites granted to the app, although
+ * Microsoft's catalogue lists it for few paths ("Overview of Selected permissions in OneDrive and
+ * SharePoint"); not a site's own permissions, which need Sites.FullControl.All.
+ */
+function sitesSelectedGrants(call: GraphCallDeclaration, grants: TokenGrants): boolean {
+	return (
+		grants.scheme === 'application' &&
+		grants.permissions.includes('Sites.Selected') &&
+		/^\/(sites|drives)\//i.test(call.path) &&
+		!/\/permissions(\/|$)/i.test(call.path)
+	);
+}
+
 function verdict(call: GraphCallDeclaration, grants: TokenGrants): CallVerdict {
 	const grant = permissionsFor(call.method, call.catalogueAs ?? call.path, grants.scheme);
 	const least = grant?.least ?? grant?.all[0];
-	return {
-		call,
-		least,
-		granting: grant ? grants.permissions.filter((p) => grant.all.includes(p)) : [],
-		available: !!least,
-	};
+	const granting = grant ? grants.permissions.filter((p) => grant.all.includes(p)) : [];
+	if (sitesSelectedGrants(call, grants) && !granting.includes('Sites.Selected'))
+		granting.push('Sites.Selected');
+	return { call, least, granting, available: !!least };
 }
 
 /** One operation against the token's grants and the Exchange probes. */

@@ -167,6 +167,22 @@ describe('Check Permissions', () => {
 		expect(find.status).not.toBe('unavailable');
 	});
 
+	test('Sites.Selected (Report Publisher): SharePoint file and folder operations scoped to granted sites, site permissions missing Sites.FullControl.All', async () => {
+		const { operations, summary } = await check({}, { app: 'publisher' });
+		matchesReadme(operations, 'application', ['Sites.Selected']);
+		const sharePoint = operations.filter((o) => o.node === 'Microsoft 365 SharePoint');
+		for (const op of sharePoint.filter((o) => o.resource !== 'sitePermission'))
+			expect({ op: op.operation, status: op.status, note: op.note }).toEqual({
+				op: op.operation,
+				status: 'scoped',
+				note: 'Sites.Selected: only on sites granted to the app (SharePoint → Site Permission → Grant)',
+			});
+		for (const op of sharePoint.filter((o) => o.resource === 'sitePermission'))
+			expect(op).toMatchObject({ status: 'missing', missing: ['Sites.FullControl.All'] });
+		expect(summary.scoped).toBe(8);
+		expect(summary.allowed).toBe(0);
+	});
+
 	test('a token with no application permissions: every operation missing and a clear headline, no crash', async () => {
 		const emu = emulator();
 		const result = await runEntra(emu, {
