@@ -17,7 +17,7 @@ import { checkAll, probeExchange } from '../../nodes/shared/permission-check';
 import { grantsOfToken } from '../../nodes/shared/auth/token-grants';
 import { GraphTransport } from '../../nodes/shared/transport/transport';
 import { useEmulator } from '../helpers/emulator';
-import { NODE } from './helpers';
+import { NODE, transportFor } from './helpers';
 
 const emulator = useEmulator();
 const TENANT = '9afc4c9b-52ad-5db7-a6ed-ff1ff2d75c8a';
@@ -157,6 +157,22 @@ describe('403 kinds', () => {
 		);
 		expect(error.description).toContain('Access is denied');
 		expect(error.description).toContain('The token carries Sites.Selected; none of them grants');
+	});
+
+	test("delegated, with the scope but not the user's access: not a missing permission, the user's own rights", async () => {
+		const { transport: t } = transportFor(emulator(), 'delegated', {
+			user: CAROL,
+			scopes: ['Mail.Read'],
+		});
+		const error = (await t.request({ effect: 'read', url: `/users/${ALICE}/messages` }).then(
+			() => undefined,
+			(e: unknown) => e,
+		)) as NodeApiError;
+		expect(error).toBeInstanceOf(NodeApiError);
+		expect(forbiddenKindOf(error)).toBe('notThePermission');
+		expect(error.message).toMatch(/was refused although the token carries Mail\.Read$/);
+		expect(error.message).not.toMatch(/grant/);
+		expect(error.description).toMatch(/signed-in user's own rights/);
 	});
 
 	test("a mailbox without a licence: Graph's code quoted, no permission advice", async () => {
