@@ -14,10 +14,10 @@
  * = { node?, resource?, operation? }`. A missing or empty `graphCalls`, or a path the catalogue
  * does not know, fails the run.
  */
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, relative, resolve, sep } from 'node:path';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import { collectDeclarations } from '../nodes/shared/operation-catalogue';
 import {
-	GraphCallDeclaration,
 	needsAdminConsent,
 	OperationDeclaration,
 	operationPermissions,
@@ -28,76 +28,7 @@ import {
 export const START_MARKER = '<!-- permissions:start -->';
 export const END_MARKER = '<!-- permissions:end -->';
 
-const OPERATION_FILE = /\.operation\.(ts|js)$/;
-
-/** `MicrosoftGraphMail` -> `Microsoft Graph Mail`. */
-function humanize(name: string): string {
-	return name.replace(/([a-z0-9])([A-Z])/g, '$1 $2');
-}
-
-const displayNames = new Map<string, string>();
-
-/** The node's display name from its `<Node>.node.(ts|js)` class, else the folder name spaced out. */
-function nodeDisplayName(nodesDir: string, node: string): string {
-	if (!displayNames.has(node)) {
-		let name = humanize(node);
-		for (const ext of ['ts', 'js']) {
-			const file = join(nodesDir, node, `${node}.node.${ext}`);
-			if (!existsSync(file)) continue;
-			// eslint-disable-next-line @typescript-eslint/no-require-imports
-			const mod = require(file) as Record<string, unknown>;
-			for (const exported of Object.values(mod)) {
-				if (typeof exported !== 'function') continue;
-				const instance = new (exported as new () => { description?: { displayName?: string } })();
-				if (instance.description?.displayName) name = instance.description.displayName;
-				break;
-			}
-			break;
-		}
-		displayNames.set(node, name);
-	}
-	return displayNames.get(node)!;
-}
-
-/**
- * Finds `nodes/<Node>/actions/<resource>/<operation>.operation.(ts|js)` (and a trigger's
- * `nodes/<Node>/trigger/<name>.operation.(ts|js)`) under `root` and reads their declarations.
- */
-export function collectDeclarations(root: string): OperationDeclaration[] {
-	const nodesDir = join(root, 'nodes');
-	if (!existsSync(nodesDir)) return [];
-	const files = (readdirSync(nodesDir, { recursive: true }) as string[])
-		.filter((f) => OPERATION_FILE.test(f) && !f.endsWith('.d.ts'))
-		.filter((f) => f.split(sep).includes('actions') || f.split(sep).includes('trigger'))
-		.sort();
-	// Prefer sources over compiled files when both exist.
-	const seen = new Set<string>();
-	const out: OperationDeclaration[] = [];
-	for (const file of files) {
-		const key = file.replace(OPERATION_FILE, '');
-		if (seen.has(key)) continue;
-		seen.add(key);
-		const parts = file.split(sep);
-		const node = parts[0];
-		const actions = parts.indexOf('actions');
-		const resource = parts[actions + 1] && actions + 2 < parts.length ? parts[actions + 1] : '';
-		const operation = parts[parts.length - 1].replace(OPERATION_FILE, '');
-		const full = join(nodesDir, file);
-		// eslint-disable-next-line @typescript-eslint/no-require-imports
-		const mod = require(full) as {
-			graphCalls?: readonly GraphCallDeclaration[];
-			operationInfo?: Partial<Pick<OperationDeclaration, 'node' | 'resource' | 'operation'>>;
-		};
-		out.push({
-			node: mod.operationInfo?.node ?? nodeDisplayName(nodesDir, node),
-			resource: mod.operationInfo?.resource ?? resource,
-			operation: mod.operationInfo?.operation ?? operation,
-			graphCalls: mod.graphCalls ?? [],
-			source: relative(root, full),
-		});
-	}
-	return out;
-}
+export { collectDeclarations };
 
 function cell(req: SchemeRequirement, scheme: 'delegated' | 'application'): string {
 	if (req.required.length === 0 && req.conditional.length === 0) return 'not available';

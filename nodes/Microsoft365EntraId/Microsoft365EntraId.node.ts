@@ -7,12 +7,17 @@ import {
 } from 'n8n-workflow';
 import { credentialTest, listSearchMethods, operationSubtitle } from '../shared/node-common';
 import { route, type OperationMap } from '../shared/router';
+import * as credential from './actions/credential';
 import * as group from './actions/group';
 import { credentials, ENTRA_DESCRIPTION, properties } from './actions/node.description';
 import * as user from './actions/user';
 import { searchGroups, searchUsers } from './methods/listSearch';
 
-const operations: OperationMap = { user: user.operations, group: group.operations };
+const operations: OperationMap = {
+	user: user.operations,
+	group: group.operations,
+	credential: credential.operations,
+};
 
 /** Microsoft 365 Entra ID: read users, groups, memberships and managers (read-only). */
 export class Microsoft365EntraId implements INodeType {

@@ -14,10 +14,15 @@ import {
 import { route, type OperationMap } from '../shared/router';
 import * as file from './actions/file';
 import * as folder from './actions/folder';
+import * as sitePermission from './actions/sitePermission';
 import { properties } from './actions/node.description';
 import { searchLibraries, searchSites } from './methods/listSearch';
 
-const operations: OperationMap = { file: file.operations, folder: folder.operations };
+const operations: OperationMap = {
+	file: file.operations,
+	folder: folder.operations,
+	sitePermission: sitePermission.operations,
+};
 
 export class Microsoft365SharePoint implements INodeType {
 	description: INodeTypeDescription = {

@@ -11,6 +11,7 @@ import {
 	type ILoadOptionsFunctions,
 	type INodeParameterResourceLocator,
 } from 'n8n-workflow';
+import { forbiddenKindOf } from '../shared/errors';
 import { getTransport } from '../shared/node-common';
 import { declareGraphCalls } from '../shared/operations';
 import type { GraphTransport } from '../shared/transport';
@@ -83,19 +84,26 @@ export function isGraphStatus(error: unknown, status: number): error is NodeApiE
 }
 
 /**
- * A 403 from SharePoint with the Sites.Selected case spelled out: the error already names the
- * least-privileged tenant-wide permission; an app granted per site needs a grant on this site.
+ * A 403 from SharePoint, with the site named as the user gave it. The transport already told a
+ * missing permission from a Sites.Selected app without a grant on the site (it compares the
+ * token's roles); only when it could not compare is the Sites.Selected case added as a possibility.
  */
 export function explainForbidden(error: unknown, where: string, write: boolean): unknown {
 	if (!isGraphStatus(error, 403)) return error;
+	const kind = forbiddenKindOf(error);
+	if (kind === 'sitesSelected') {
+		error.message = `${error.message}: ${where}`;
+		return error;
+	}
+	if (kind !== 'unknown') return error;
 	const role = write ? 'write' : 'read';
 	error.message = `${error.message} (or, for an app with Sites.Selected, a "${role}" grant on ${where})`;
 	error.description =
-		`${error.description ?? ''} An app with the Sites.Selected application permission reaches only the sites a SharePoint administrator granted it: grant it "${role}" on ${where} (POST /sites/{site-id}/permissions with the app's ID and the role "${role}", or PnP PowerShell Grant-PnPAzureADAppSitePermission).`.trim();
+		`${error.description ?? ''} An app with the Sites.Selected application permission reaches only the sites a SharePoint administrator granted it: grant it "${role}" on ${where} (Microsoft 365 SharePoint node: Site Permission > Grant, or POST /sites/{site-id}/permissions with the app's ID and the role "${role}").`.trim();
 	return error;
 }
 
-function resourceLocator(
+export function resourceLocator(
 	ctx: IExecuteFunctions,
 	name: string,
 	itemIndex: number,

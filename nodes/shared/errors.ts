@@ -11,6 +11,7 @@
  */
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import type { INode, JsonObject } from 'n8n-workflow';
+import type { TokenGrants } from './auth/token-grants';
 import type { AuthScheme } from './auth/types';
 import { permissionInfo, permissionsFor } from './graph/permissions';
 import { redact } from './redact';
@@ -126,6 +127,8 @@ export interface GraphFailure {
 	headers?: HeaderBag;
 	/** The credential's scheme, for the permission advice on 403. */
 	scheme?: AuthScheme;
+	/** What the token that was refused carries (`roles` or `scp`), to tell a missing permission from other refusals. */
+	granted?: TokenGrants;
 	/** Attempts made (retries included). */
 	attempts?: number;
 	/** Why retrying stopped, for 429/503/504. */
@@ -220,10 +223,208 @@ function graphSaid(status: number, info: GraphErrorInfo): string {
 	return `Graph answered ${status}${code ? ` ${code}` : ''}${message ? `: ${message}` : ''}`;
 }
 
-function isMailPath(url: string): boolean {
-	return /\/(me|users\/[^/]+)\/(messages|mailfolders|sendmail|events|calendars?|mailboxsettings)/i.test(
-		describeCall('GET', url),
-	);
+/** The mailbox of a `/users/{mailbox}/messages|mailFolders|events|calendar...` path ("me" for /me). */
+function mailboxOfPath(url: string): string | undefined {
+	const match =
+		/^[A-Z]+ \/(me|users\/([^/]+))\/(messages|mailfolders|sendmail|events|calendars?|calendarview|calendargroups|mailboxsettings|contacts|contactfolders|findmeetingtimes)(\/|$)/i.exec(
+			describeCall('GET', url),
+		);
+	if (!match) return undefined;
+	return match[2] ?? 'me';
+}
+
+/** Permissions Exchange Online can narrow to some mailboxes (application access policies, RBAC for Applications). */
+export function isExchangeScopedPermission(permission: string): boolean {
+	return /^(Mail|Calendars|Contacts|MailboxSettings)\./.test(permission);
+}
+
+/** Why Graph refused: each kind has its own message and its own admin route. */
+export type ForbiddenKind =
+	| 'conditionalAccess'
+	| 'notEnabled'
+	| 'exchangeScope'
+	| 'sitesSelected'
+	| 'missingPermission'
+	| 'notThePermission'
+	| 'unknown';
+
+const forbiddenKinds = new WeakMap<object, ForbiddenKind>();
+
+/** The kind of refusal a Graph error was explained as (undefined for other errors). */
+export function forbiddenKindOf(error: unknown): ForbiddenKind | undefined {
+	return error && typeof error === 'object' ? forbiddenKinds.get(error) : undefined;
+}
+
+/** Graph codes for a mailbox or service the user does not have (no licence, inactive, on-premises). */
+const NOT_ENABLED_CODES = new Set([
+	'mailboxnotenabledforrestapi',
+	'mailboxnotsupportedforrestapi',
+	'errornonexistentmailbox',
+	'errormailboxnotlicensed',
+]);
+
+interface Explanation {
+	kind: ForbiddenKind;
+	message: string;
+	description: string;
+}
+
+function quotedCode(info: GraphErrorInfo): string {
+	return [info.code, info.innerCode].filter(Boolean).join('/') || 'no code';
+}
+
+/**
+ * Refusals no Graph permission fixes, at any status: Conditional Access (AADSTS53003) and a
+ * mailbox or service the user has no licence for (MailboxNotEnabledForRESTAPI and the like).
+ */
+function notEnabledOrBlocked(
+	failure: GraphFailure,
+	info: GraphErrorInfo,
+	call: string,
+	said: string,
+): Explanation | undefined {
+	const text = `${info.code ?? ''} ${info.innerCode ?? ''} ${info.message ?? ''}`;
+	if (/AADSTS53003|conditional access/i.test(text)) {
+		return {
+			kind: 'conditionalAccess',
+			message: `Blocked by Conditional Access: ${call} (${/AADSTS53003/i.test(text) ? 'AADSTS53003' : quotedCode(info)})`,
+			description: `${said}. A Conditional Access policy of the tenant blocks this access (for example a location, device or sign-in-risk condition, or a policy for workload identities that covers this app). No Graph permission changes this: an administrator finds the sign-in under Entra admin center > Monitoring > Sign-in logs (the request-id below), sees which policy applied under its Conditional Access tab, and adapts or excludes the app or its network location.`,
+		};
+	}
+	const codes = [info.code, info.innerCode].filter(Boolean).map((c) => c!.toLowerCase());
+	if (
+		codes.some((c) => NOT_ENABLED_CODES.has(c)) ||
+		/mailbox is either inactive|not licensed|no (valid )?licen[cs]e|licen[cs]e (is )?required/i.test(
+			text,
+		)
+	) {
+		const mailbox = mailboxOfPath(failure.url);
+		return {
+			kind: 'notEnabled',
+			message: `${call} refused: ${quotedCode(info)} — ${mailbox ? `the mailbox ${mailbox} is not enabled for Graph` : 'the service is not enabled (licensed) for this user'}`,
+			description: `${said}. This is not a missing permission and no consent changes it: ${mailbox ? 'the user has no Exchange Online mailbox Graph can reach — no licence that includes Exchange Online, an inactive or soft-deleted mailbox, or a mailbox hosted on-premises.' : 'the user has no licence that includes the service.'} An administrator assigns a licence with the service (Microsoft 365 admin center > Users > Active users > the user > Licenses and apps) or names another user or mailbox in the node.`,
+		};
+	}
+	return undefined;
+}
+
+/** Site ID (or drive) of a SharePoint path, as text for a message. */
+function siteOfPath(url: string): string | undefined {
+	const path = describeCall('GET', url).slice(4);
+	const site = /^\/sites\/([^/]+(?::\/[^:]*:?)?)/i.exec(path);
+	if (site) return `the site ${site[1].replace(/:$/, '')}`;
+	const drive = /^\/drives\/([^/]+)/i.exec(path);
+	if (drive) return `the site of the library (drive) ${drive[1]}`;
+	return undefined;
+}
+
+function isSharePointPath(url: string): boolean {
+	return /^[A-Z]+ \/(sites|drives)\//i.test(describeCall('GET', url));
+}
+
+const TOKEN_NOTE =
+	' Permission changes reach new tokens only: a token issued before them keeps the old permissions until it expires.';
+
+/** A 403 explained from Graph's answer and the permissions the refused token carries. */
+function forbiddenExplanation(
+	failure: GraphFailure,
+	info: GraphErrorInfo,
+	call: string,
+	said: string,
+): Explanation {
+	const blocked = notEnabledOrBlocked(failure, info, call, said);
+	if (blocked) return blocked;
+	const scheme = failure.granted?.scheme ?? failure.scheme ?? 'delegated';
+	const advice = permissionAdvice(failure.method, failure.url, scheme);
+	const granted = failure.granted;
+	const mailbox = mailboxOfPath(failure.url);
+	const exchangeCall = scheme === 'application' && mailbox !== undefined;
+	if (!granted) {
+		// No token to compare with: the catalogue's advice, with the other possible causes.
+		const policy = exchangeCall
+			? " If the permission is granted, an Exchange Online application access policy or RBAC for Applications scope (or the credential's mailbox restriction) may keep this app from this mailbox."
+			: '';
+		return {
+			kind: 'unknown',
+			message: advice.least
+				? `Forbidden: the ${scheme} credential lacks permission for ${call}; grant ${advice.least}`
+				: `Forbidden: ${call} was refused for the ${scheme} credential`,
+			description: `${said}. ${advice.text}${policy}${TOKEN_NOTE}`,
+		};
+	}
+	const grant = permissionsFor(failure.method, failure.url, scheme);
+	const granting = granted.permissions.filter((p) => grant?.all.includes(p));
+	const carries = granted.permissions.length
+		? `The token carries ${granted.permissions.join(', ')}`
+		: `The token carries no ${scheme} permissions`;
+	const appId = granted.appId ?? '<the app ID>';
+
+	if (
+		scheme === 'application' &&
+		isSharePointPath(failure.url) &&
+		granted.permissions.includes('Sites.Selected') &&
+		granting.every((p) => p === 'Sites.Selected')
+	) {
+		const site = siteOfPath(failure.url) ?? 'this site';
+		const role = ['GET', 'HEAD'].includes(failure.method.toUpperCase()) ? 'read' : 'write';
+		return {
+			kind: 'sitesSelected',
+			message: `Forbidden: the app has Sites.Selected but no "${role}" grant on ${site} (${call})`,
+			description: `${said}. With Sites.Selected an app reaches only the sites granted to it one by one, and ${site} has no "${role}" (or higher) grant for app ${appId}. Grant it with the Microsoft 365 SharePoint node: Resource Site Permission, Operation Grant, Site ${site.replace(/^the site (of the library \(drive\) )?/, '')}, App ID ${appId}, Role ${role} — run with a credential that has Sites.FullControl.All (an administrator's), or POST /sites/{site-id}/permissions with { roles: ["${role}"], grantedToIdentities: [{ application: { id: "${appId}" } }] }. Site Permission > Get Many lists the grants a site has. A tenant-wide Sites.Read.All / Sites.ReadWrite.All would also do, but gives every site.`,
+		};
+	}
+
+	if (exchangeCall && granting.length) {
+		const text = info.message ?? '';
+		const route = /AccessPolicy|RAOP|access polic/i.test(text)
+			? 'policy'
+			: /RBAC|management scope|role assignment/i.test(text)
+				? 'rbac'
+				: 'either';
+		const policy =
+			"an application access policy: the mailbox must be a member of the policy's group (Add-DistributionGroupMember on the mail-enabled security group named by PolicyScopeGroupId; Get-ApplicationAccessPolicy shows it; Test-ApplicationAccessPolicy -Identity <mailbox> -AppId " +
+			appId +
+			' shows the result)';
+		const rbac =
+			"RBAC for Applications: the management scope of the app's role assignment must include the mailbox (Get-ManagementRoleAssignment -RoleAssignee <service principal> shows the scope; Set-ManagementScope -RecipientRestrictionFilter, or a scope over a group the mailbox joins; Test-ServicePrincipalAuthorization -Identity <service principal> -Resource <mailbox> shows the result)";
+		const which =
+			route === 'policy'
+				? `Graph names ${policy.split(':')[0]}. The administrator changes ${policy}.`
+				: route === 'rbac'
+					? `Graph names ${rbac.split(':')[0]}. The administrator changes ${rbac}.`
+					: `An Exchange administrator changes either ${policy}, or, for ${rbac}.`;
+		return {
+			kind: 'exchangeScope',
+			message: `Forbidden: the mailbox ${mailbox} is outside this app's Exchange Online scope (${call})`,
+			description: `${said}. ${carries}, and ${granting.join(', ')} grants ${call}: no Graph permission is missing. Exchange Online keeps this app away from this mailbox. ${which} Or name a mailbox inside the app's scope; the credential's Mailbox Restriction can list the same mailboxes so that n8n refuses others before sending (README, "Least privilege").${TOKEN_NOTE}`,
+		};
+	}
+
+	if (!granting.length) {
+		const rbacNote = exchangeCall
+			? ' If the app is instead granted through Exchange RBAC for Applications (those grants are not in the token), the mailbox is outside the management scope of its role assignment: Test-ServicePrincipalAuthorization -Identity <service principal> -Resource <mailbox> shows it.'
+			: '';
+		const carriesNote = `${carries}; none of them grants ${call}.`;
+		return {
+			kind: 'missingPermission',
+			message: !advice.least
+				? `Forbidden: ${call} was refused for the ${scheme} credential`
+				: exchangeCall
+					? `Forbidden: the token carries no permission for ${call} (grant ${advice.least}), or, with RBAC for Applications, the mailbox ${mailbox} is outside the app's management scope`
+					: `Forbidden: the ${scheme} credential lacks permission for ${call}; grant ${advice.least}`,
+			description: `${said}. ${advice.text} ${carriesNote}${rbacNote}${TOKEN_NOTE}`,
+		};
+	}
+
+	const why =
+		scheme === 'delegated'
+			? "A delegated permission never exceeds the signed-in user's own rights: the user needs access to this object (mailbox delegation or folder permissions, membership of the team, group or site, or an administrator role)."
+			: 'The object itself refuses the app (its own access rules, a resource-specific consent, or an administrator role the operation needs).';
+	return {
+		kind: 'notThePermission',
+		message: `Forbidden: ${call} was refused although the token carries ${granting.join(', ')}`,
+		description: `${said}. ${carries}, and ${granting.join(', ')} grants ${call} per Microsoft's permissions catalogue, so granting more Graph permissions will not help. ${why}`,
+	};
 }
 
 /** A Graph error answer (after the transport's retries) as a NodeApiError. */
@@ -237,7 +438,16 @@ export function graphApiError(
 	const said = graphSaid(failure.status, info);
 	let message: string;
 	let description: string;
-	switch (failure.status) {
+	let kind: ForbiddenKind | undefined;
+	const blocked =
+		failure.status === 403 ? undefined : notEnabledOrBlocked(failure, info, call, said);
+	switch (blocked ? -1 : failure.status) {
+		case -1: {
+			message = blocked!.message;
+			description = blocked!.description;
+			kind = blocked!.kind;
+			break;
+		}
 		case 401: {
 			message = `Microsoft Graph rejected the access token for ${call}`;
 			description =
@@ -249,16 +459,10 @@ export function graphApiError(
 			break;
 		}
 		case 403: {
-			const scheme = failure.scheme ?? 'delegated';
-			const advice = permissionAdvice(failure.method, failure.url, scheme);
-			message = advice.least
-				? `Forbidden: the ${scheme} credential lacks permission for ${call}; grant ${advice.least}`
-				: `Forbidden: ${call} was refused for the ${scheme} credential`;
-			const policy =
-				scheme === 'application' && isMailPath(failure.url)
-					? " If the permission is granted, an Exchange Online application access policy (or the credential's mailbox restriction) may keep this app from this mailbox."
-					: '';
-			description = `${said}. ${advice.text}${policy} Permission changes reach new tokens only: a token issued before them keeps the old permissions until it expires.`;
+			const explained = forbiddenExplanation(failure, info, call, said);
+			message = explained.message;
+			description = explained.description;
+			kind = explained.kind;
 			break;
 		}
 		case 429:
@@ -315,6 +519,7 @@ export function graphApiError(
 		httpCode: String(failure.status),
 		itemIndex: options.itemIndex,
 	});
+	if (kind) forbiddenKinds.set(error, kind);
 	return acted ? markMayHaveActed(error) : error;
 }
 

@@ -29,6 +29,16 @@ export const APPS = {
 		secret: 'ArW8~demo.Access-Review-Secret-Value_0006',
 	},
 	/** Mail.Send, Mail.Read, Calendars.ReadWrite, Place.Read.All, User.Read.All, Group.Read.All. */
+	/** Sites.Selected only (granted "write" on /sites/reports). */
+	publisher: {
+		clientId: '7de88e93-2c5d-4d14-bd46-f9559e8a0987',
+		secret: 'RpB8~demo.Report-Publisher-Secret-Value_0009',
+	},
+	/** No application permission consented: its token carries no roles. */
+	notConsented: {
+		clientId: '699424fa-b515-5056-8573-1e39a2b7b8a8',
+		secret: 'UcV8~demo.Unconsented-Secret-Value_0007',
+	},
 	roomBooking: {
 		clientId: '5221c67c-65b6-5cbe-8c29-76b9b3fac7b7',
 		secret: 'RbZ8~demo.Room-Booking-Secret-Value_0004',

@@ -133,7 +133,7 @@ describe('Sites.Selected', () => {
 		conflictBehavior: 'replace',
 	});
 
-	test('an app granted "write" on the Reports site uploads there; it is refused elsewhere with the permission named', async () => {
+	test('an app granted "write" on the Reports site uploads there; it is refused elsewhere, told to grant the site (not a tenant-wide permission)', async () => {
 		const emu = emulator();
 		const ok = await run(emu, upload(REPORTS_SITE, libraryId(emu)), {
 			app: 'publisher',
@@ -152,9 +152,10 @@ describe('Sites.Selected', () => {
 			input: [fileInput(Buffer.from('refused'), 'refused.txt')],
 		});
 		expect(refused.error?.message).toMatch(
-			/^Forbidden: the application credential lacks permission for GET \/sites\/.+\/drives; grant Files\.Read\.All \(or, for an app with Sites\.Selected, a "read" grant on the site /,
+			/^Forbidden: the app has Sites\.Selected but no "read" grant on the site contoso\.sharepoint\.com,.+ \(GET \/sites\/.+\/drives\): the site contoso\.sharepoint\.com,/,
 		);
-		expect(refused.error?.description).toContain('Sites.Selected');
+		expect(refused.error?.message).not.toMatch(/grant Files\.Read\.All/);
+		expect(refused.error?.description).toContain('Site Permission, Operation Grant');
 		expect(requests(emu, mark).map((e) => e.status)).toEqual([403]);
 		expect(emu.drives.item(allStaff, '/Selected/refused.txt')).toBeUndefined();
 
@@ -182,7 +183,7 @@ describe('Sites.Selected', () => {
 				input: [fileInput(Buffer.from('no'), 'no.txt')],
 			});
 			expect(write.error?.message).toMatch(
-				/^Forbidden: .*grant .*\(or, for an app with Sites\.Selected, a "write" grant/,
+				/^Forbidden: the app has Sites\.Selected but no "write" grant on the site /,
 			);
 		} finally {
 			emu.drives.grant(

@@ -59,7 +59,7 @@ describe('403: the missing permission', () => {
 		expect(error.description).toMatch(/Other permissions that also allow it: .*User\.Read\.All/);
 	});
 
-	it('mail with an app credential: also mentions application access policies', async () => {
+	it('mail with an app credential lacking mail permissions: the permission, or an RBAC for Applications scope (not an access policy: the token has no permission it could narrow)', async () => {
 		const emu = emulator();
 		const { transport } = transportFor(emu, 'application', { roles: ['User.Read.All'] });
 		const alice = emu.directory.home.findUser('alice@contoso.onmicrosoft.com')!;
@@ -67,9 +67,12 @@ describe('403: the missing permission', () => {
 			.request({ effect: 'read', url: `/users/${alice.id}/messages` })
 			.catch((e: unknown) => e)) as NodeApiError;
 		expect(error.httpCode).toBe('403');
-		expect(error.message).toMatch(/grant Mail\.ReadBasic\.All$/);
+		expect(error.message).toMatch(
+			/\(grant Mail\.ReadBasic\.All\), or, with RBAC for Applications, the mailbox .+ is outside the app's management scope$/,
+		);
 		expect(error.description).toMatch(/ErrorAccessDenied/);
-		expect(error.description).toMatch(/application access policy/);
+		expect(error.description).toContain('The token carries User.Read.All; none of them grants');
+		expect(error.description).not.toMatch(/application access policy/);
 	});
 
 	it('explains a call the scheme cannot make', () => {

@@ -1,6 +1,7 @@
 import type { INodeCredentialDescription, INodeProperties } from 'n8n-workflow';
 import { authenticationProperty, credentialDescriptions } from '../../shared/node-common';
 import { pseudonymKeyCredential, pseudonymProperties } from '../pseudonym';
+import * as credential from './credential';
 import * as group from './group';
 import * as user from './user';
 
@@ -26,6 +27,7 @@ export const properties: INodeProperties[] = [
 		type: 'options',
 		noDataExpression: true,
 		options: [
+			{ name: 'Credential', value: 'credential' },
 			{ name: 'Group', value: 'group' },
 			{ name: 'User', value: 'user' },
 		],
@@ -33,5 +35,13 @@ export const properties: INodeProperties[] = [
 	},
 	...user.description,
 	...group.description,
-	...pseudonymProperties,
+	...credential.description,
+	// Check Permissions outputs no identities to pseudonymise.
+	...pseudonymProperties.map((property) => ({
+		...property,
+		displayOptions: {
+			...property.displayOptions,
+			hide: { ...property.displayOptions?.hide, resource: ['credential'] },
+		},
+	})),
 ];

@@ -28,6 +28,8 @@ export const AADSTS_MESSAGES: Record<number, string> = {
 		'The resource (API) was not found in the tenant. Check Cloud and, for Custom endpoints, Graph Resource / Outlook Resource (e.g. https://graph.microsoft.com; China: https://microsoftgraph.chinacloudapi.cn).',
 	54005:
 		'The authorization code was already used. Start the sign-in again (Reconnect in the credential); this happens when the callback page is loaded twice.',
+	53003:
+		'Access has been blocked by Conditional Access policies (no permission or consent changes this). An administrator finds the sign-in under Entra admin center > Monitoring > Sign-in logs (service principal sign-ins for an app credential), sees the policy under its Conditional Access tab, and excludes the app or adapts the policy (for example its locations or, for workload identities, Protection > Conditional Access > the policy > Assignments > Workload identities).',
 	700082:
 		'The refresh token has expired (unused for 90 days) or was revoked. Open the credential and Reconnect to sign in again.',
 	// Further codes seen in practice.

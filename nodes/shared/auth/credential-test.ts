@@ -12,6 +12,7 @@ import type {
 } from 'n8n-workflow';
 import { createAppTokenProvider, jwtClaims, type AppProviderOptions } from './app';
 import type { AppCredentialData } from '../credentials/validate';
+import { credentialTestHeadline } from '../permission-check';
 import { redact } from '../redact';
 import { GraphTransport } from '../transport/transport';
 
@@ -144,7 +145,9 @@ export async function runAppCredentialTest(
 			);
 		}
 	}
-	return { status: 'OK', message: parts.join(' ') };
+	// The headline first: n8n shows the message in one line under the credential.
+	const headline = await credentialTestHeadline(CREDENTIAL_TEST_NODE, provider, token);
+	return { status: 'OK', message: [headline, ...parts].join(' ') };
 }
 
 /** For `methods.credentialTest` of the nodes using the app-only credential. */

@@ -238,8 +238,13 @@ function tokenScore(t: TemplateToken, p: PathToken): number {
 		case 'colon':
 			return p.kind === 'colon' ? 2 : 0;
 		case 'param':
-			return p.kind === 'segment' && !p.text.startsWith('$') ? 1 : 0;
+			// An OData cast (`microsoft.graph.group`) narrows a collection; it is not an ID.
+			return p.kind === 'segment' && !p.text.startsWith('$') && !isCast(p.text) ? 1 : 0;
 	}
+}
+
+function isCast(segment: string): boolean {
+	return segment.startsWith('microsoft.graph.');
 }
 
 let index: Map<number, CompiledTemplate[]> | undefined;
@@ -303,6 +308,11 @@ export function findPathTemplate(method: string, path: string): string | undefin
 	const parts = splitPath(normalizeRequestPath(path), false);
 	const variants: Array<Array<string | { colon: string }>> = [parts];
 	if (parts.some((p) => typeof p !== 'string')) variants.push(withoutColonPaths(parts));
+	// `/users/{id}/memberOf/microsoft.graph.group` is the permission of `/users/{id}/memberOf`.
+	for (const variant of [...variants]) {
+		if (variant.some((p) => typeof p === 'string' && isCast(p.toLowerCase())))
+			variants.push(variant.filter((p) => typeof p !== 'string' || !isCast(p.toLowerCase())));
+	}
 	for (const variant of [...variants]) {
 		const last = variant[variant.length - 1];
 		if (typeof last === 'string' && last.toLowerCase() === '$ref') {

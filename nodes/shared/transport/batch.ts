@@ -193,6 +193,7 @@ export async function runBatch(
 					body,
 					headers,
 					scheme: transport.scheme,
+					granted: status === 403 ? transport.grants() : undefined,
 					effect: items[i].effect,
 					...extra,
 				},

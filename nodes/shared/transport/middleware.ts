@@ -15,6 +15,7 @@
  * through `client.api()` (SDK tasks) get a state derived from the method, URL and body.
  */
 import type { Context, Middleware } from '@microsoft/microsoft-graph-client';
+import { grantsOfToken, type TokenGrants } from '../auth/token-grants';
 import type { TokenProvider } from '../auth/types';
 import { registerSecret } from '../redact';
 import {
@@ -202,6 +203,11 @@ export class AuthMiddleware implements Middleware {
 	private remember(token: string): void {
 		if (token !== this.lastToken) registerSecret(token);
 		this.lastToken = token;
+	}
+
+	/** What the last token sent carries (`roles` or `scp`), for explaining a 403; never the token. */
+	grants(): TokenGrants | undefined {
+		return this.lastToken ? grantsOfToken(this.lastToken, this.provider.scheme) : undefined;
 	}
 }
 

@@ -20,6 +20,7 @@ import { Readable } from 'node:stream';
 import { Client } from '@microsoft/microsoft-graph-client';
 import type { INode } from 'n8n-workflow';
 import type { AuthScheme, TokenProvider } from '../auth/types';
+import type { TokenGrants } from '../auth/token-grants';
 import { assertMailboxAllowed } from '../credentials/validate';
 import { describeCall, graphApiError, networkError, refusedRequestError } from '../errors';
 import {
@@ -165,6 +166,11 @@ export class GraphTransport {
 
 	get scheme(): AuthScheme {
 		return this.provider.scheme;
+	}
+
+	/** The permissions the last token sent carries (undefined before the first request). */
+	grants(): TokenGrants | undefined {
+		return this.chain.grants();
 	}
 
 	/**
@@ -475,6 +481,7 @@ export class GraphTransport {
 					body: raw.toString('utf8'),
 					headers: response.headers,
 					scheme: this.scheme,
+					granted: response.status === 403 ? this.grants() : undefined,
 					attempts: state.attempts,
 					stoppedBecause: state.stoppedBecause,
 					retryAfterMs: state.retryAfterMs,
