@@ -7,6 +7,7 @@ import { EmuResponse, readBody, Router } from './http';
 import { thumbprintSha1 } from './tls';
 import { directoryStore } from './graph/directory';
 import { createHash } from 'node:crypto';
+import type { TeamsSeed } from './graph/teams-reads';
 
 async function json<T>(body: Parameters<typeof readBody>[0]): Promise<T> {
 	const raw = await readBody(body, 1024 * 1024);
@@ -155,6 +156,61 @@ export function registerAdmin(router: Router, emu: Emulator): void {
 			refused: emu.teams.channelLimiter.refused,
 		}),
 	);
+	// Bulk Teams content for node tests and benchmarks (TeamsReads.seed; body: TeamsSeed).
+	router.add('POST', '/_emulator/teams/messages/seed', async (req) => {
+		const raw = await readBody(req.body, 64 * 1024 * 1024);
+		try {
+			const seed = (raw.length ? JSON.parse(raw.toString('utf8')) : {}) as TeamsSeed;
+			return ok(emu.teams.reads.seed(seed));
+		} catch (error) {
+			return { status: 400, body: { error: (error as Error).message } };
+		}
+	});
+	// Billing for the metered export APIs (teams-licenses.md): per app, default not set up.
+	router.add('POST', '/_emulator/teams/metered', async (req) => {
+		const body = await json<{
+			appId?: string;
+			billing?: boolean;
+			tenant?: string;
+			licensed?: boolean;
+			evaluationQuota?: number;
+			evaluationUsed?: number;
+			reset?: boolean;
+		}>(req.body);
+		const reads = emu.teams.reads;
+		if (body.reset) reads.resetState();
+		const metered = reads.metered;
+		const appId = body.appId?.toLowerCase();
+		if (body.billing !== undefined) {
+			if (!appId) return { status: 400, body: { error: 'appId is required with billing' } };
+			if (body.billing) metered.billing.add(appId);
+			else metered.billing.delete(appId);
+		}
+		if (body.licensed !== undefined) {
+			const tenant = body.tenant ? emu.directory.findTenant(body.tenant) : emu.directory.home;
+			if (!tenant) return { status: 404, body: { error: 'no such tenant' } };
+			if (body.licensed) metered.licensedTenants.add(tenant.id);
+			else metered.licensedTenants.delete(tenant.id);
+		}
+		if (body.evaluationQuota !== undefined) metered.evaluationQuota = body.evaluationQuota;
+		if (body.evaluationUsed !== undefined) {
+			if (!appId) return { status: 400, body: { error: 'appId is required with evaluationUsed' } };
+			const tenant = body.tenant ? emu.directory.findTenant(body.tenant) : emu.directory.home;
+			const month = new Date().toISOString().slice(0, 7);
+			metered.evaluationUsed.set(`${appId}|${tenant?.id}|${month}`, body.evaluationUsed);
+		}
+		return ok(meteredView(emu));
+	});
+	router.add('GET', '/_emulator/teams/metered', () => ok(meteredView(emu)));
+	// Protected-API access (teams-protected-apis.md): granted to every app unless revoked here.
+	router.add('POST', '/_emulator/teams/protected-apis', async (req) => {
+		const body = await json<{ appId?: string; granted?: boolean }>(req.body);
+		if (!body.appId) return { status: 400, body: { error: 'appId is required' } };
+		const revoked = emu.teams.reads.protectedApiRevoked;
+		if (body.granted === false) revoked.add(body.appId.toLowerCase());
+		else revoked.delete(body.appId.toLowerCase());
+		return ok({ revoked: [...revoked] });
+	});
 	router.add('GET', '/_emulator/contract-violations', () =>
 		ok({ violations: emu.contractViolations }),
 	);
@@ -253,4 +309,14 @@ export function registerAdmin(router: Router, emu: Emulator): void {
 			})),
 		}),
 	);
+}
+
+function meteredView(emu: Emulator): Record<string, unknown> {
+	const m = emu.teams.reads.metered;
+	return {
+		billing: [...m.billing],
+		licensedTenants: [...m.licensedTenants],
+		evaluationQuota: m.evaluationQuota,
+		evaluationUsed: Object.fromEntries(m.evaluationUsed),
+	};
 }

@@ -18,6 +18,8 @@ export interface StoredChannel {
 	team: StoredTeam;
 	/** Root messages, each with its replies. */
 	messages: StoredMessage[];
+	/** Private channels: their members' user IDs (standard channels: the team's members). */
+	memberIds?: string[];
 }
 
 export interface StoredTeam {
@@ -32,12 +34,19 @@ export interface StoredTeam {
 	channels: StoredChannel[];
 	/** Group the team belongs to (members: its direct user members). */
 	groupId: string;
+	/** Members with the owner role (user IDs); the fixture's `owners`. */
+	ownerIds: string[];
 }
 
 export interface StoredMessage {
 	/** The chatMessage as Graph returns it. */
 	json: Record<string, unknown>;
 	replies: Record<string, unknown>[];
+	/**
+	 * The store's change sequence when the message or one of its replies last changed (channel
+	 * message delta reports a reply chain as changed when either does).
+	 */
+	changeSeq: number;
 }
 
 export interface StoredChat {
@@ -80,7 +89,10 @@ export class TeamsStore {
 	readonly chats: StoredChat[] = [];
 	readonly webhooks = new Map<string, StoredWebhook>();
 	readonly deliveries: WebhookDelivery[] = [];
-	private lastMessageTime = 0;
+	/** Message IDs in use (IDs are creation times in milliseconds, kept unique). */
+	private readonly messageIds = new Set<string>();
+	/** Change sequence for channel message delta (see StoredMessage.changeSeq). */
+	private seq = 0;
 
 	constructor(private readonly directory: Directory) {
 		for (const tenant of directory.tenants) {
@@ -108,6 +120,9 @@ export class TeamsStore {
 			site: fixture.site,
 			channels: [],
 			groupId: group.id,
+			ownerIds: (fixture.owners ?? [])
+				.map((o) => tenant.findUser(o)?.id)
+				.filter((id): id is string => !!id),
 		};
 		const channels = fixture.channels ?? [];
 		if (!channels.some((c) => c.displayName === 'General'))
@@ -121,6 +136,7 @@ export class TeamsStore {
 				createdDateTime: team.createdDateTime,
 				team,
 				messages: [],
+				memberIds: c.members?.map((m) => tenant.findUser(m)?.id).filter((id): id is string => !!id),
 			});
 		}
 		this.teams.push(team);
@@ -162,11 +178,40 @@ export class TeamsStore {
 		return this.chats.filter((c) => c.tenantId === tenantId && c.memberIds.includes(userId));
 	}
 
-	/** Message IDs are the creation time in milliseconds, unique and increasing (as Teams'). */
+	/** Message IDs are the creation time in milliseconds, unique (as Teams'). */
 	newMessageId(): string {
-		const now = Math.max(Date.now(), this.lastMessageTime + 1);
-		this.lastMessageTime = now;
-		return String(now);
+		return this.messageIdAt(Date.now());
+	}
+
+	/** A message ID for a message created at `ms` (the next free millisecond). */
+	messageIdAt(ms: number): string {
+		let t = Math.floor(ms);
+		while (this.messageIds.has(String(t))) t++;
+		this.messageIds.add(String(t));
+		return String(t);
+	}
+
+	/** The current change sequence (a delta round's upper bound). */
+	get changeSeq(): number {
+		return this.seq;
+	}
+
+	/** Stores a new root message in a channel. */
+	addRootMessage(channel: StoredChannel, json: Record<string, unknown>): StoredMessage {
+		const message: StoredMessage = { json, replies: [], changeSeq: ++this.seq };
+		channel.messages.push(message);
+		return message;
+	}
+
+	/** Stores a reply; the reply chain counts as changed. */
+	addReply(parent: StoredMessage, json: Record<string, unknown>): void {
+		parent.replies.push(json);
+		parent.changeSeq = ++this.seq;
+	}
+
+	/** Marks a reply chain changed (after its root or a reply was edited). */
+	touch(message: StoredMessage): void {
+		message.changeSeq = ++this.seq;
 	}
 
 	/** Registers a Workflows webhook that posts to a channel; returns its ID and signature. */

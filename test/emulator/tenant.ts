@@ -133,6 +133,8 @@ export interface ChannelFixture {
 	displayName: string;
 	description?: string;
 	membershipType?: 'standard' | 'private';
+	/** Private channels: members by UPN or ID (standard channels have the team's members). */
+	members?: string[];
 }
 
 /** A team on a Microsoft 365 group (served by graph/teams.ts). */
@@ -145,6 +147,8 @@ export interface TeamFixture {
 	site: string;
 	/** Channels; "General" is added first when missing. */
 	channels?: ChannelFixture[];
+	/** Members (UPN or ID) with the owner role in /teams/{id}/members. */
+	owners?: string[];
 	createdDateTime?: string;
 }
 

@@ -218,6 +218,18 @@ export class GraphService {
 					options.permissions?.[scheme] ?? permissionsFor(req.method, path, scheme)?.all;
 				if (!needed) {
 					if (!match) return notFound(req, path);
+					// The catalogue grants the path only to the other permission type: the API does
+					// not support this one (e.g. getAllMessages, application only). Teams' text by
+					// analogy with its "Requested API is not supported in application-only context"
+					// (assumed).
+					const other = scheme === 'delegated' ? 'application' : 'delegated';
+					if (permissionsFor(req.method, path, other))
+						return graphErrorResponse(
+							req,
+							403,
+							'Forbidden',
+							`Requested API is not supported in ${scheme === 'delegated' ? 'delegated' : 'application-only'} context`,
+						);
 					return graphErrorResponse(
 						req,
 						500,

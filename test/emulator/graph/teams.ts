@@ -4,11 +4,11 @@
  *   `/teams/{id}/channels` (`$filter`, `$select`; not paged, as Graph), `/teams/{id}/channels/{id}`,
  *   `/teams/{id}/channels/{id}/filesFolder` (a folder named after the channel in the default
  *   library of the team's site, created on first use);
- * - channel messages: `POST .../messages`, `POST .../messages/{id}/replies`, `GET` of both;
+ * - channel messages: `POST .../messages`, `POST .../messages/{id}/replies` (reads, delta,
+ *   members, chats lists, chat message reads and the export APIs: `teams-reads.ts`);
  * - chats: `POST /chats` (a one-on-one chat that exists already is returned, not created again; a
- *   group chat is always new, as Graph documents), `GET /me/chats`, `/chats`, `/users/{id}/chats`
- *   (`$filter`, `$expand=members`, `$top` up to 50), `/chats/{id}`, `/chats/{id}/members`,
- *   `POST/GET /chats/{id}/messages`;
+ *   group chat is always new, as Graph documents), `/chats/{id}`, `/chats/{id}/members`,
+ *   `POST /chats/{id}/messages`;
  * - a Workflows webhook (`/workflows/{id}/triggers/manual/paths/invoke?...&sig=...`, the shape of
  *   Power Automate's "When a Teams webhook request is received" URLs): no bearer token, the `sig`
  *   query parameter is the secret; a delivered adaptive card is posted to the channel by the flow.
@@ -39,6 +39,7 @@ import type { Tenant, User } from '../tenant';
 import { randomUUID } from 'node:crypto';
 import { listResponse, parseSelect } from './odata';
 import { GraphContext, GraphError, GraphService } from './service';
+import { TeamsReads } from './teams-reads';
 
 /**
  * Teams' message size limit: "approximately 28 KB" (Teams limits and specifications), counted
@@ -70,16 +71,6 @@ const CHANNEL_PROPERTIES = [
 	'membershipType',
 	'tenantId',
 	'webUrl',
-];
-const CHAT_PROPERTIES = [
-	'id',
-	'topic',
-	'createdDateTime',
-	'lastUpdatedDateTime',
-	'chatType',
-	'webUrl',
-	'tenantId',
-	'isHiddenForAllMembers',
 ];
 
 function teamsLink(kind: 'team' | 'channel' | 'chat', thread: string, tail: string): string {
@@ -187,6 +178,8 @@ export class TeamsService {
 	readonly store: TeamsStore;
 	/** JSON bodies clients POSTed to message and chat routes, for tests to check against the CSDL. */
 	readonly received: { method: string; path: string; type: string; body: unknown }[] = [];
+	/** Message, chat and member reads, export (getAllMessages), protected-API and billing state. */
+	readonly reads: TeamsReads;
 	/** Per-channel posting limits (4 per second, 3,000 per day, per app); see ChannelPostLimiter. */
 	readonly channelLimiter = new ChannelPostLimiter();
 
@@ -209,6 +202,10 @@ export class TeamsService {
 		private readonly emu: Emulator,
 	) {
 		this.store = new TeamsStore(emu.directory);
+		// Reads first: their literal routes (`messages/delta`, `channels/getAllMessages`) must win
+		// over this file's `:channel` / `:message` placeholders.
+		this.reads = new TeamsReads(this, emu);
+		this.reads.register(graph);
 		this.register(graph);
 	}
 
@@ -313,28 +310,28 @@ export class TeamsService {
 
 	// Lookups and checks --------------------------------------------------------------------------
 
-	private team(ctx: GraphContext): StoredTeam {
+	team(ctx: GraphContext): StoredTeam {
 		const team = this.store.findTeam(ctx.tenant.id, ctx.params.team);
 		if (!team) throw notFound(`Team '${ctx.params.team}'`);
 		return team;
 	}
 
 	/** The signed-in user must be a member of the team (app tokens: any team of the tenant). */
-	private memberTeam(ctx: GraphContext): StoredTeam {
+	memberTeam(ctx: GraphContext): StoredTeam {
 		const team = this.team(ctx);
 		if (ctx.auth.userId && !this.store.memberIds(team).includes(ctx.auth.userId))
 			throw forbidden('The user is not a member of the team.'); // assumed text
 		return team;
 	}
 
-	private channelOf(ctx: GraphContext): StoredChannel {
+	channelOf(ctx: GraphContext): StoredChannel {
 		const team = this.memberTeam(ctx);
 		const channel = this.store.findChannel(team, ctx.params.channel);
 		if (!channel) throw notFound(`Channel '${ctx.params.channel}'`);
 		return channel;
 	}
 
-	private chatOf(ctx: GraphContext): StoredChat {
+	chatOf(ctx: GraphContext): StoredChat {
 		const chat = this.store.findChat(ctx.tenant.id, ctx.params.chat);
 		if (!chat) throw notFound(`Chat '${ctx.params.chat}'`);
 		if (ctx.auth.userId && !chat.memberIds.includes(ctx.auth.userId))
@@ -360,6 +357,8 @@ export class TeamsService {
 				id: user.id,
 				displayName: user.displayName,
 				userIdentityType: 'aadUser',
+				// teamworkUserIdentity is an open type; Graph adds the user's tenant (chatmessage-delta.md example)
+				tenantId: ctx.tenant.id,
 			},
 		};
 	}
@@ -625,7 +624,7 @@ export class TeamsService {
 			const channel = this.channelOf(ctx);
 			this.channelLimiter.admit(ctx.auth.appId, channel.team.id, channel.id);
 			const json = await this.newMessage(ctx, { kind: 'channel', channel });
-			channel.messages.push({ json, replies: [] });
+			this.store.addRootMessage(channel, json);
 			return messageResponse(
 				ctx,
 				json,
@@ -642,72 +641,16 @@ export class TeamsService {
 				channel,
 				replyTo: ctx.params.message,
 			});
-			parent.replies.push(json);
+			this.store.addReply(parent, json);
 			return messageResponse(
 				ctx,
 				json,
 				`teams('${channel.team.id}')/channels('${channel.id}')/messages('${parent.json.id}')/replies`,
 			);
 		});
-		graph.route('GET', '/teams/:team/channels/:channel/messages/:message', (ctx) => {
-			const channel = this.channelOf(ctx);
-			const message = channel.messages.find((m) => m.json.id === ctx.params.message);
-			if (!message) throw notFound(`Message '${ctx.params.message}'`);
-			return messageResponse(
-				ctx,
-				message.json,
-				`teams('${channel.team.id}')/channels('${channel.id}')/messages`,
-				200,
-			);
-		});
-		graph.route('GET', '/teams/:team/channels/:channel/messages/:message/replies', (ctx) => {
-			const channel = this.channelOf(ctx);
-			const message = channel.messages.find((m) => m.json.id === ctx.params.message);
-			if (!message) throw notFound(`Message '${ctx.params.message}'`);
-			return {
-				status: 200,
-				body: {
-					'@odata.context': `${ctx.root}/$metadata#teams('${channel.team.id}')/channels('${channel.id}')/messages('${message.json.id}')/replies`,
-					value: message.replies,
-				},
-				contractType: 'Collection(chatMessage)',
-			};
-		});
 
-		// Chats
+		// Chats (reads: graph/teams-reads.ts)
 		graph.route('POST', '/chats', async (ctx) => this.createChat(ctx));
-		const listChats = (ctx: GraphContext, userId: string) => {
-			const expand = ctx.req.query.get('$expand');
-			if (expand !== null && expand.trim().toLowerCase() !== 'members')
-				throw bad(`Parsing OData Select and Expand failed: '${expand}' is not supported.`); // assumed
-			return listResponse(ctx, this.store.chatsOf(ctx.tenant.id, userId), {
-				context: 'chats',
-				type: 'chat',
-				defaultTop: 50,
-				maxTop: 50,
-				properties: CHAT_PROPERTIES,
-				record: (chat) => this.chatJson(chat),
-				project: (chat, select) => {
-					const json = pickProps(this.chatJson(chat), select);
-					if (expand !== null) json.members = this.members(chat, ctx.tenant);
-					return json;
-				},
-			});
-		};
-		const delegatedUser = (ctx: GraphContext): string => {
-			if (!ctx.auth.userId)
-				throw bad('/me request is only valid with delegated authentication flow.');
-			return ctx.auth.userId;
-		};
-		graph.route('GET', '/me/chats', (ctx) => listChats(ctx, delegatedUser(ctx)));
-		graph.route('GET', '/chats', (ctx) => listChats(ctx, delegatedUser(ctx)));
-		graph.route('GET', '/users/:user/chats', (ctx) => {
-			const user = ctx.tenant.findUser(ctx.params.user);
-			if (!user) throw notFound(`User '${ctx.params.user}'`);
-			if (ctx.auth.userId && ctx.auth.userId !== user.id)
-				throw forbidden('Requested API is only supported for the signed-in user.'); // assumed
-			return listChats(ctx, user.id);
-		});
 		graph.route('GET', '/chats/:chat', (ctx) => ({
 			status: 200,
 			body: {
@@ -718,6 +661,7 @@ export class TeamsService {
 		}));
 		graph.route('GET', '/chats/:chat/members', (ctx) => {
 			const chat = this.chatOf(ctx);
+			this.reads.requireProtectedApiAccess(ctx); // teams-protected-apis.md: list chat members
 			return {
 				status: 200,
 				body: {
@@ -735,20 +679,9 @@ export class TeamsService {
 			chat.lastUpdatedDateTime = json.createdDateTime as string;
 			return messageResponse(ctx, json, `chats('${chat.id}')/messages`);
 		});
-		graph.route('GET', '/chats/:chat/messages', (ctx) => {
-			const chat = this.chatOf(ctx);
-			return {
-				status: 200,
-				body: {
-					'@odata.context': `${ctx.root}/$metadata#chats('${chat.id}')/messages`,
-					value: [...chat.messages].reverse(),
-				},
-				contractType: 'Collection(chatMessage)',
-			};
-		});
 	}
 
-	private members(chat: StoredChat, tenant: Tenant): Record<string, unknown>[] {
+	members(chat: StoredChat, tenant: Tenant): Record<string, unknown>[] {
 		return chat.memberIds
 			.map((id) => tenant.findUser(id))
 			.filter((u): u is User => !!u)
@@ -897,43 +830,40 @@ export class TeamsService {
 				const messageId = this.store.newMessageId();
 				const attachmentId = randomUUID().replace(/-/g, '');
 				const time = new Date(Number(messageId)).toISOString();
-				channel.messages.push({
-					json: {
-						id: messageId,
-						replyToId: null,
-						etag: messageId,
-						messageType: 'message',
-						createdDateTime: time,
-						lastModifiedDateTime: time,
-						subject: null,
-						importance: 'normal',
-						locale: 'en-us',
-						from: {
-							application: { id: 'flow', displayName: 'Workflows' },
-							device: null,
-							user: null,
-						},
-						body: {
-							contentType: 'html',
-							content: `<attachment id="${attachmentId}"></attachment>`,
-						},
-						channelIdentity: { teamId: team.id, channelId: channel.id },
-						attachments: [
-							{
-								id: attachmentId,
-								contentType: CARD,
-								contentUrl: null,
-								content: JSON.stringify(card.content ?? null),
-								name: null,
-								thumbnailUrl: null,
-								teamsAppId: null,
-							},
-						],
-						mentions: [],
-						reactions: [],
-						messageHistory: [],
+				this.store.addRootMessage(channel, {
+					id: messageId,
+					replyToId: null,
+					etag: messageId,
+					messageType: 'message',
+					createdDateTime: time,
+					lastModifiedDateTime: time,
+					subject: null,
+					importance: 'normal',
+					locale: 'en-us',
+					from: {
+						application: { id: 'flow', displayName: 'Workflows' },
+						device: null,
+						user: null,
 					},
-					replies: [],
+					body: {
+						contentType: 'html',
+						content: `<attachment id="${attachmentId}"></attachment>`,
+					},
+					channelIdentity: { teamId: team.id, channelId: channel.id },
+					attachments: [
+						{
+							id: attachmentId,
+							contentType: CARD,
+							contentUrl: null,
+							content: JSON.stringify(card.content ?? null),
+							name: null,
+							thumbnailUrl: null,
+							teamsAppId: null,
+						},
+					],
+					mentions: [],
+					reactions: [],
+					messageHistory: [],
 				});
 				delivery.run.messageIds.push(messageId);
 			}
