@@ -33,20 +33,26 @@ function decodeEntities(text: string): string {
 
 /** The text of an HTML message body. */
 export function htmlToText(html: string): string {
+	// Block boundaries become one marker each; a run of them (</p><p>) is one line break.
+	const BLOCK = '\uE000';
 	let text = html
 		.replace(/<!--[\s\S]*?-->/g, '')
 		.replace(/<(script|style)\b[^>]*>[\s\S]*?<\/\1\s*>/gi, '')
 		.replace(/\r?\n/g, ' ')
 		.replace(/<br\s*\/?>/gi, '\n')
-		.replace(/<li\b[^>]*>/gi, '\n- ')
-		.replace(/<\/(p|div|li|ul|ol|h[1-6]|blockquote|pre|tr|table)\s*>/gi, '\n')
-		.replace(/<(p|div|ul|ol|h[1-6]|blockquote|pre|tr|table)\b[^>]*>/gi, '\n')
+		.replace(/<li\b[^>]*>/gi, `${BLOCK}- `)
+		.replace(/<\/(p|div|li|ul|ol|h[1-6]|blockquote|pre|tr|table)\s*>/gi, BLOCK)
+		.replace(/<(p|div|ul|ol|h[1-6]|blockquote|pre|tr|table)\b[^>]*>/gi, BLOCK)
 		.replace(/<\/t[dh]\s*>/gi, '\t')
 		.replace(/<img\b[^>]*>/gi, '[image]')
 		.replace(/<attachment\b[^>]*>(\s*<\/attachment\s*>)?/gi, '[attachment]')
 		.replace(/<systemEventMessage\s*\/?>/gi, '')
 		.replace(/<[^>]*>/g, '');
 	text = decodeEntities(text)
+		.replace(
+			/[ \t\u00a0]*\uE000[\s\uE000]*/g,
+			(run) => `\n${'\n'.repeat((run.match(/\n/g) ?? []).length)}`,
+		)
 		.replace(/[ \t\u00a0]+\n/g, '\n')
 		.replace(/\n[ \t\u00a0]+/g, '\n')
 		.replace(/[ \u00a0]{2,}/g, ' ')

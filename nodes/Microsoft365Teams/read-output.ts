@@ -144,6 +144,25 @@ const NAME = (key: string, value: unknown): IDataObject[string] =>
 
 /** An address inside any text. */
 const ADDRESS_IN_TEXT = /[^\s@<>,;:"'()[\]]+@[^\s@<>,;:"'()[\]]+\.[A-Za-z0-9-]+/g;
+/** Thread IDs of channels and chats look like addresses but are not. */
+const THREAD_DOMAIN = /@(thread\.(tacv2|skype|v2)|unq\.gbl\.spaces)$/i;
+/** A one-on-one chat's ID holds both users' object IDs (`19:{id}_{id}@unq.gbl.spaces`), also URL-encoded. */
+const ONE_ON_ONE =
+	/(19(?::|%3a))([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})_([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})((?:@|%40)unq\.gbl\.spaces)/gi;
+
+/** Addresses in a text and the users' IDs in one-on-one chat IDs replaced by their pseudonyms. */
+function pseudonymiseText(text: string, key: string): string {
+	let out = text;
+	if (/unq\.gbl\.spaces/i.test(out))
+		out = out.replace(
+			ONE_ON_ONE,
+			(_whole, head: string, a: string, b: string, tail: string) =>
+				`${head}${pseudonym(key, a)}_${pseudonym(key, b)}${tail}`,
+		);
+	if (out.includes('@'))
+		out = out.replace(ADDRESS_IN_TEXT, (a) => (THREAD_DOMAIN.test(a) ? a : pseudonym(key, a)));
+	return out;
+}
 
 function isMember(object: IDataObject): boolean {
 	return 'userId' in object || String(object['@odata.type'] ?? '').endsWith('ConversationMember');
@@ -153,11 +172,11 @@ function isMember(object: IDataObject): boolean {
  * Every person's identity in the object replaced by its pseudonym: identities (objects with a
  * `userIdentityType`, or under a `user` key of an identity set): `id` and `displayName`;
  * conversation members: `id` (it encodes the user's ID), `userId`, `email`, `displayName`.
- * Any address in other text is replaced too. Apps, channels and teams are not people: kept.
+ * Any address in other text is replaced too, and the users' object IDs inside one-on-one chat
+ * IDs (so chat IDs stay joinable across outputs). Apps, channels and teams are not people: kept.
  */
 export function pseudonymiseIdentities(value: unknown, key: string, underUser = false): unknown {
-	if (typeof value === 'string')
-		return value.includes('@') ? value.replace(ADDRESS_IN_TEXT, (a) => pseudonym(key, a)) : value;
+	if (typeof value === 'string') return pseudonymiseText(value, key);
 	if (Array.isArray(value)) return value.map((v) => pseudonymiseIdentities(v, key));
 	if (value === null || typeof value !== 'object') return value;
 	const object = value as IDataObject;
