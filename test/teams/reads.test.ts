@@ -737,3 +737,38 @@ describe('Export across all channels / all chats (metered)', () => {
 		expect(emu.since(before)).toEqual([]);
 	});
 });
+
+describe('examples/teams-activity-export.json', () => {
+	test("its Channels and Messages nodes, as written there: every channel's threads changed in the last 7 days, metadata only, pseudonymised", async () => {
+		const workflow = JSON.parse(
+			readFileSync(join(__dirname, '..', '..', 'examples', 'teams-activity-export.json'), 'utf8'),
+		);
+		const node = (name: string) =>
+			workflow.nodes.find((n: { name: string }) => n.name === name).parameters as INodeParameters;
+		const channels = out(await run('app', node('Channels')));
+		expect(channels.map((c) => c.id).sort()).toEqual([ALERTS, GENERAL, REPORTS].sort());
+
+		const emu = emulator();
+		const result = await runNode({
+			nodeTypes,
+			credentialTypes: [...teamsCredentialTypes, new Microsoft365PseudonymKeyApi()],
+			node: {
+				type: TYPE,
+				parameters: node('Messages (Last 7 Days)'),
+				credentials: { microsoft365AppApi: { id: 'app', name: 'Room Booking' } },
+			},
+			credentialsData: { app: appCredential(emu) } as never,
+			input: channels.map((json) => ({ json })),
+		});
+		const messages = out(result);
+		const ids = messages.map((m) => m.id);
+		// Reports: the recent post and the old thread with a new reply; not the thread idle for 10 days.
+		expect(ids).toEqual(expect.arrayContaining([reports[1].id, reports[2].id, generalMessage]));
+		expect(ids).not.toContain(reports[0].id);
+		expect(ids).not.toContain(reports[3].id);
+		const text = JSON.stringify(messages);
+		expect(text).not.toContain('Quarterly');
+		expect(text).not.toContain(ALICE);
+		expect(messages.every((m) => m.body === undefined)).toBe(true);
+	});
+});
