@@ -518,6 +518,35 @@ describe('chat messages', () => {
 		expect(other.status).toBe(404);
 	});
 
+	test('a posted chat message with a mention reads back first, mention kept', async () => {
+		const bobId = '09db03a2-9629-5b80-8af4-3eafd9fcef01';
+		const posted = await graph(
+			emulator(),
+			'POST',
+			`/chats/${encodeURIComponent(groupChatId)}/messages`,
+			delegated(ALICE, ['ChatMessage.Send', 'Chat.ReadWrite']),
+			{
+				body: { contentType: 'html', content: 'ping <at id="0">Bob</at>' },
+				mentions: [{ id: 0, mentionText: 'Bob', mentioned: { user: { id: bobId } } }],
+			},
+		);
+		expect(posted.status).toBe(201);
+		const list = await graph(
+			emulator(),
+			'GET',
+			`/chats/${encodeURIComponent(groupChatId)}/messages?$top=1`,
+			chatReader(),
+		);
+		expect(list.body.value[0]).toMatchObject({
+			id: posted.body.id,
+			chatId: groupChatId,
+			channelIdentity: null,
+			webUrl: null,
+			mentions: [{ id: 0, mentionText: 'Bob', mentioned: { user: { id: bobId } } }],
+		});
+		expect(list.body['@odata.nextLink']).toBeDefined();
+	});
+
 	test('delegated: a non-member is refused with 403', async () => {
 		const r = await graph(
 			emulator(),
@@ -554,10 +583,15 @@ describe('chats of a user', () => {
 			'bob@contoso.onmicrosoft.com',
 			'carol@contoso.onmicrosoft.com',
 		]);
+		// the chat's newest message (the seeded one, or one a test posted since)
+		const stored = emulator().teams.store.findChat(emulator().directory.home.id, groupChatId)!;
+		const newest = stored.messages[stored.messages.length - 1];
 		expect(group.lastMessagePreview).toMatchObject({
-			body: { content: 'hello group' },
+			id: newest.id,
+			body: newest.body,
 			messageType: 'message',
 		});
+		expect(stored.messages[0].body).toEqual({ contentType: 'text', content: 'hello group' });
 		const filtered = await graph(
 			emulator(),
 			'GET',
@@ -590,6 +624,17 @@ describe('members', () => {
 			'@odata.type': '#microsoft.graph.aadUserConversationMember',
 		});
 		expect(all.find((m: any) => m.userId === ALICE_ID).roles).toEqual([]);
+		const one = await graph(
+			emulator(),
+			'GET',
+			`/teams/${TEAM}/members/${encodeURIComponent(admin.id)}`,
+			token,
+		);
+		expect(one.status).toBe(200);
+		expect(one.body.roles).toEqual(['owner']);
+		expect((await graph(emulator(), 'GET', `/teams/${TEAM}/members/bm9uZQ==`, token)).status).toBe(
+			404,
+		);
 		expect(
 			(await graph(emulator(), 'GET', `/teams/${TEAM}/members`, app(['ChannelMessage.Read.All'])))
 				.status,
@@ -610,6 +655,24 @@ describe('members', () => {
 				(m: any) => typeof m.displayName === 'string' && m.userId && Array.isArray(m.roles),
 			),
 		).toBe(true);
+		expect(r.body['@odata.count']).toBe(6);
+		expect(r.body['@odata.nextLink']).toBeUndefined();
+		// "This operation does not support the OData query parameters"
+		const top = await graph(
+			emulator(),
+			'GET',
+			`/teams/${TEAM}/channels/${encodeURIComponent(REPORTS)}/members?$top=2`,
+			app(['ChannelMember.Read.All']),
+		);
+		expect(top.status).toBe(400);
+		const one = await graph(
+			emulator(),
+			'GET',
+			`/teams/${TEAM}/channels/${encodeURIComponent(REPORTS)}/members/${encodeURIComponent(r.body.value[0].id)}`,
+			app(['ChannelMember.Read.All']),
+		);
+		expect(one.status).toBe(200);
+		expect(one.body.userId).toBe(r.body.value[0].userId);
 		const denied = await graph(
 			emulator(),
 			'GET',
@@ -617,6 +680,75 @@ describe('members', () => {
 			app(['TeamMember.Read.All']),
 		);
 		expect(denied.status).toBe(403);
+	});
+});
+
+describe('private channels and seeded mentions', () => {
+	test('a private channel lists its own members and refuses other team members (403)', async () => {
+		const emu = emulator();
+		const team = emu.teams.store.addTeam(emu.directory.home, {
+			group: 'Analytics Mailboxes', // alice and bob
+			site: 'contoso.sharepoint.com:/sites/AllStaff',
+			owners: [BOB],
+			channels: [{ displayName: 'Secret', membershipType: 'private', members: [ALICE] }],
+		});
+		const secret = team.channels.find((c) => c.displayName === 'Secret')!;
+		const seeded = await admin('/_emulator/teams/messages/seed', {
+			channels: [
+				{
+					team: team.id,
+					channel: 'Secret',
+					messages: [{ body: 'hi', mentions: [{ user: BOB, text: 'Bob B' }] }],
+				},
+			],
+		});
+		expect(seeded.status).toBe(200);
+		const path = `/teams/${team.id}/channels/${encodeURIComponent(secret.id)}`;
+		const members = await graph(
+			emulator(),
+			'GET',
+			`${path}/members`,
+			app(['ChannelMember.Read.All']),
+		);
+		expect(members.body.value.map((m: any) => m.email)).toEqual([ALICE]);
+		const teamMembers = await graph(
+			emulator(),
+			'GET',
+			`/teams/${team.id}/members`,
+			app(['TeamMember.Read.All']),
+		);
+		expect(teamMembers.body.value.find((m: any) => m.email === BOB).roles).toEqual(['owner']);
+		const forAlice = await graph(emulator(), 'GET', `${path}/messages`, reader());
+		expect(forAlice.status).toBe(200);
+		// the seeded mention: marker appended to the body, the mention kept
+		expect(forAlice.body.value[0].body).toEqual({
+			contentType: 'html',
+			content: 'hi <at id="0">Bob B</at>',
+		});
+		expect(forAlice.body.value[0].mentions).toEqual([
+			{
+				id: 0,
+				mentionText: 'Bob B',
+				mentioned: {
+					application: null,
+					device: null,
+					conversation: null,
+					user: {
+						'@odata.type': '#microsoft.graph.teamworkUserIdentity',
+						id: '09db03a2-9629-5b80-8af4-3eafd9fcef01',
+						displayName: expect.any(String),
+						userIdentityType: 'aadUser',
+					},
+				},
+			},
+		]);
+		const forBob = await graph(
+			emulator(),
+			'GET',
+			`${path}/messages`,
+			delegated(BOB, ['ChannelMessage.Read.All']),
+		);
+		expect(forBob.status).toBe(403);
 	});
 });
 
@@ -635,6 +767,16 @@ describe('export: getAllMessages (metered)', () => {
 			delegated(ALICE, ['ChannelMessage.Read.All']),
 		);
 		expect(r.status).toBe(403);
+		expect(r.body.error.message).toContain('not supported in delegated context');
+	});
+
+	test('evaluation mode charges an empty page as one message', async () => {
+		const token = app(['Chat.Read.All']);
+		const empty = await graph(emulator(), 'GET', `/users/${ERIK}/chats/getAllMessages`, token);
+		expect(empty.status).toBe(200);
+		expect(empty.body.value).toEqual([]);
+		const used = (await (await fetch(`${emulator().url}/_emulator/teams/metered`)).json()) as any;
+		expect(Object.values(used.evaluationUsed)).toEqual([1]);
 	});
 
 	test('model=B without billing: 402 Payment Required with the documented text; served once billing is set up', async () => {

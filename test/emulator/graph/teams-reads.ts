@@ -457,20 +457,59 @@ export class TeamsReads {
 				project: (user, select) => pick(this.teamMemberJson(team, user, 'team'), select),
 			});
 		});
-		// channel-list-members.md: a standard channel's members are the team's; a private
-		// channel's its own (query options as for team members: assumed).
-		graph.route('GET', '/teams/:team/channels/:channel/members', (ctx) => {
+		// channel-list-members.md: "This operation does not support the OData query parameters"
+		// (any `$` option refused, assumed): every member at once, `@odata.count` as the example.
+		// A standard channel's members are the team's; a private channel's its own.
+		const channelMembers = (ctx: GraphContext) => {
 			const channel = this.teams.channelOf(ctx);
 			const ids = channel.memberIds ?? this.teams.store.memberIds(channel.team);
 			const users = ids.map((id) => ctx.tenant.findUser(id)).filter((u): u is User => !!u);
-			return listResponse(ctx, users, {
-				context: `teams('${channel.team.id}')/channels('${encodeURIComponent(channel.id)}')/members`,
-				type: 'conversationMember',
-				defaultTop: 100,
-				maxTop: 999,
-				properties: memberProps,
-				project: (user, select) => pick(this.teamMemberJson(channel.team, user, channel), select),
-			});
+			return { channel, members: users.map((u) => this.teamMemberJson(channel.team, u, channel)) };
+		};
+		graph.route('GET', '/teams/:team/channels/:channel/members', (ctx) => {
+			onlyOptions(ctx, []);
+			const { channel, members } = channelMembers(ctx);
+			return {
+				status: 200,
+				body: {
+					'@odata.context': `${ctx.root}/$metadata#teams('${channel.team.id}')/channels('${encodeURIComponent(channel.id)}')/members`,
+					'@odata.count': members.length,
+					value: members,
+				},
+				contractType: 'Collection(conversationMember)',
+			};
+		});
+		// conversationmember-get.md / team-get-members.md: one membership by its (opaque) ID.
+		graph.route('GET', '/teams/:team/channels/:channel/members/:member', (ctx) => {
+			const { channel, members } = channelMembers(ctx);
+			const member = members.find((m) => m.id === ctx.params.member);
+			if (!member) throw notFound(`Member '${ctx.params.member}'`); // text assumed
+			return {
+				status: 200,
+				body: {
+					'@odata.context': `${ctx.root}/$metadata#teams('${channel.team.id}')/channels('${encodeURIComponent(channel.id)}')/members/$entity`,
+					...member,
+				},
+				contractType: 'conversationMember',
+			};
+		});
+		graph.route('GET', '/teams/:team/members/:member', (ctx) => {
+			const team = this.teams.memberTeam(ctx);
+			const member = this.teams.store
+				.memberIds(team)
+				.map((id) => ctx.tenant.findUser(id))
+				.filter((u): u is User => !!u)
+				.map((u) => this.teamMemberJson(team, u, 'team'))
+				.find((m) => m.id === ctx.params.member);
+			if (!member) throw notFound(`Member '${ctx.params.member}'`); // text assumed
+			return {
+				status: 200,
+				body: {
+					'@odata.context': `${ctx.root}/$metadata#teams('${team.id}')/members/$entity`,
+					...member,
+				},
+				contractType: 'conversationMember',
+			};
 		});
 	}
 

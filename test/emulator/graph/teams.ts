@@ -328,6 +328,10 @@ export class TeamsService {
 		const team = this.memberTeam(ctx);
 		const channel = this.store.findChannel(team, ctx.params.channel);
 		if (!channel) throw notFound(`Channel '${ctx.params.channel}'`);
+		// A private channel is visible to its own members only
+		// (https://learn.microsoft.com/en-us/microsoftteams/private-channels); text assumed.
+		if (ctx.auth.userId && channel.memberIds && !channel.memberIds.includes(ctx.auth.userId))
+			throw forbidden('The user is not a member of the channel.'); // assumed text
 		return channel;
 	}
 
