@@ -82,3 +82,15 @@ export function explainChatForbidden(error: unknown, app: boolean, user?: string
 		: `Microsoft Graph lets a signed-in user read only the chats they are a member of: if the credential already has Chat.Read (or Chat.ReadWrite), the signed-in user is not a member of this chat — sign the credential in as a member, or use an app-only credential with Chat.Read.All and the member's address in User. ${error.description ?? ''}`.trim();
 	return error;
 }
+
+/**
+ * A 403 for an app-only read of channel messages: besides the permission (named by the
+ * transport's advice), Microsoft requires Protected API access for application reads of Teams
+ * messages; without it Graph refuses although the permission is granted.
+ */
+export function explainChannelForbidden(error: unknown, app: boolean): unknown {
+	if (!app || !isGraphStatus(error, 403)) return error;
+	error.description =
+		`${error.description ?? ''} If ChannelMessage.Read.All is granted with admin consent, the app lacks Microsoft's Protected API access, which application reads of Teams messages need in addition: request it at https://learn.microsoft.com/graph/teams-protected-apis (or use Resource-Specific Consent, ChannelMessage.Read.Group, in the team).`.trim();
+	return error;
+}

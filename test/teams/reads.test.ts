@@ -409,6 +409,19 @@ describe('Channel Message → Get Many', () => {
 	});
 });
 
+test("app-only without Microsoft's Protected API access: Graph's 403 explained (the permission alone is not enough)", async () => {
+	const emu = emulator();
+	emu.teams.reads.protectedApiRevoked.add(ROOM_BOOKING);
+	try {
+		const result = await run('app', channelMessages({ limit: 5 }));
+		expect((result.error as any)?.httpCode).toBe('403');
+		expect(errorText(result)).toContain("lacks Microsoft's Protected API access");
+	} finally {
+		emu.teams.reads.protectedApiRevoked.delete(ROOM_BOOKING);
+	}
+	expect(out(await run('app', channelMessages({ limit: 5 })))).toHaveLength(5);
+});
+
 describe('Channel Message → Get', () => {
 	const get = (parameters: INodeParameters) => ({
 		resource: 'channelMessage',

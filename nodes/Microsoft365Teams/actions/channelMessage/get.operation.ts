@@ -8,7 +8,7 @@ import { getTransport } from '../../../shared/node-common';
 import { declareGraphCalls } from '../../../shared/operations';
 import { channelIdFrom, segment, teamIdFrom } from '../../locators';
 import { MESSAGE_PAGE_SIZE } from '../../message-reads';
-import { explainMessageNotFound, messageIdFrom } from '../../read-errors';
+import { explainChannelForbidden, explainMessageNotFound, messageIdFrom } from '../../read-errors';
 import { readOutputFor, shapeMessage } from '../../read-output';
 import {
 	bodyFormatOption,
@@ -83,7 +83,10 @@ export async function execute(this: IExecuteFunctions, itemIndex: number) {
 			itemIndex,
 		});
 	} catch (error) {
-		throw explainMessageNotFound(error, messageId, 'channel', channelId);
+		throw explainChannelForbidden(
+			explainMessageNotFound(error, messageId, 'channel', channelId),
+			transport.scheme === 'application',
+		);
 	}
 	if (options.includeReplies === true) {
 		const replies: IDataObject[] = [];

@@ -23,6 +23,7 @@ import {
 	paymentModelProperty,
 	type PaymentModel,
 } from '../../metered';
+import { explainChannelForbidden } from '../../read-errors';
 import { readOutputFor } from '../../read-output';
 import {
 	bodyFormatOption,
@@ -193,5 +194,9 @@ export async function execute(this: IExecuteFunctions, itemIndex: number) {
 			listing.keep = changedSince(since);
 		}
 	}
-	return await readMessages(transport, listing);
+	try {
+		return await readMessages(transport, listing);
+	} catch (error) {
+		throw explainChannelForbidden(error, transport.scheme === 'application');
+	}
 }
