@@ -42,7 +42,7 @@ export class Microsoft365Teams implements INodeType {
 		version: 1,
 		subtitle: operationSubtitle(properties),
 		description:
-			'Post channel and chat messages, adaptive cards and files to Microsoft Teams (Microsoft Graph v1.0)',
+			'Post and read channel and chat messages, adaptive cards and files in Microsoft Teams; list teams, channels, chats and members (Microsoft Graph v1.0)',
 		defaults: { name: 'Microsoft 365 Teams' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],

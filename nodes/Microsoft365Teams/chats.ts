@@ -4,7 +4,13 @@
  * an existing group chat with exactly these members, else a new one. Per run, each member set is
  * looked up once, so many items to the same people never create duplicate chats.
  */
-import { NodeOperationError, type IDataObject, type INode } from 'n8n-workflow';
+import {
+	NodeOperationError,
+	type IDataObject,
+	type IExecuteFunctions,
+	type INode,
+} from 'n8n-workflow';
+import { assertMailboxAllowed } from '../shared/credentials/validate';
 import { chatPace, type GraphTransport } from '../shared/transport';
 import { segment } from './locators';
 import type { DirectoryUser } from './users';
@@ -118,4 +124,37 @@ export async function postToChat(
 	});
 	delete posted['@odata.context'];
 	return posted;
+}
+
+/**
+ * App-only reads of a user's chats: the User field (object ID or user principal name), checked
+ * against the app credential's Mailbox Restriction before any request — the restriction covers
+ * chats as it covers mail and calendars (the transport refuses `/users/{id}/chats...` outside it
+ * too). Returns the path of the user's chats.
+ */
+export function chatsOfUser(
+	ctx: IExecuteFunctions,
+	transport: GraphTransport,
+	itemIndex: number,
+): { path: string; user: string } {
+	const user = String(ctx.getNodeParameter('user', itemIndex, '') ?? '').trim();
+	const node = ctx.getNode();
+	if (!user)
+		throw new NodeOperationError(node, 'User is empty', {
+			itemIndex,
+			description:
+				'With the app-only credential, enter whose chats to read (object ID or user principal name). No request was made.',
+		});
+	if (transport.scheme === 'application') {
+		try {
+			assertMailboxAllowed(transport.provider.mailboxRestriction, user, 'Mailbox Restriction');
+		} catch (error) {
+			throw new NodeOperationError(node, `User: ${(error as Error).message}`, {
+				itemIndex,
+				description:
+					"The app credential's Mailbox Restriction lists the only users whose mail, calendars and chats it may read. Enter a user within it, or widen the restriction in the credential. No request was made.",
+			});
+		}
+	}
+	return { path: `/users/${encodeURIComponent(user)}/chats`, user };
 }

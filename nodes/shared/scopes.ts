@@ -83,6 +83,18 @@ export const SCOPE_GROUPS: ScopeOption[] = [
 		note: 'List teams and channels, post to channels and chats, attach files',
 	},
 	{
+		value: 'teamsRead',
+		name: 'Teams: Read Messages and Members',
+		scopes: [
+			'Chat.Read',
+			'ChannelMessage.Read.All',
+			'TeamMember.Read.All',
+			'ChannelMember.Read.All',
+		],
+		default: false,
+		note: 'Read chat and channel messages and team and channel members (channel messages and members need admin consent)',
+	},
+	{
 		value: 'sharePoint',
 		name: 'SharePoint and OneDrive',
 		scopes: ['Sites.ReadWrite.All', 'Files.ReadWrite.All'],

@@ -53,6 +53,11 @@ export const DEMO_CREDENTIALS = {
 		type: APP_TYPE,
 		name: 'M365 demo: Analytics app (calendars)',
 	},
+	/** Workplace Analytics Connector for the Teams activity export (Group.Read.All covers the channel reads). */
+	'm365-demo-teams-analytics': {
+		type: APP_TYPE,
+		name: 'M365 demo: Analytics app (Teams)',
+	},
 	/** Report Server app, delegated as reports@ with trimmed scope groups. */
 	'm365-demo-delegated': { type: DELEGATED_TYPE, name: 'M365 demo: Report Server (delegated)' },
 	/** Report Server app, delegated for Exchange's SMTP AUTH (Outlook resource). */
@@ -159,6 +164,13 @@ export async function demoCredentialData(
 			mailboxRestriction: 'alice@contoso.onmicrosoft.com, bob@contoso.onmicrosoft.com',
 		},
 		'm365-demo-calendar-analytics': {
+			...cloud,
+			tenantId: tenant.tenantId,
+			clientId: analytics.appId,
+			authentication: 'clientSecret',
+			clientSecret: analytics.secrets[0].value,
+		},
+		'm365-demo-teams-analytics': {
 			...cloud,
 			tenantId: tenant.tenantId,
 			clientId: analytics.appId,

@@ -183,9 +183,9 @@ describe('the package as n8n loads it', () => {
 					});
 					expect(option.action).toMatch(/^Get many \S/);
 				}
-		// Mail messages, Teams teams/channels/chats, SharePoint folder items and site permissions,
-		// Entra users/groups, Calendar calendars/events.
-		expect(listing.length).toBe(10);
+		// Mail messages, Teams teams/channels/chats/channel messages/chat messages, SharePoint folder
+		// items and site permissions, Entra users/groups, Calendar calendars/events.
+		expect(listing.length).toBe(12);
 	});
 
 	it.each(loaded.filter((l) => !l.node.description.polling).map((l) => [l.file, l.node] as const))(

@@ -326,6 +326,70 @@ test("calendar analytics export: one CSV row per meeting of the last 4 weeks in 
 	).toBe(true);
 });
 
+test("teams activity export: a CSV row per channel message and reply of the last 7 days in SharePoint, no text, the Entra node's pseudonyms", async () => {
+	const ALICE_ID = '79719b4a-22ee-5f2e-bbac-dca31ff99a15';
+	const BOB_ID = '09db03a2-9629-5b80-8af4-3eafd9fcef01';
+	const now = Date.now();
+	const seeded = (await ctx.admin('POST', 'teams/messages/seed', {
+		channels: [
+			{
+				team: 'All Staff',
+				channel: 'Alerts',
+				messages: [
+					{
+						from: 'alice@contoso.onmicrosoft.com',
+						body: 'Activity export seed: disk almost full',
+						mentions: [{ user: 'bob@contoso.onmicrosoft.com', text: 'Bob' }],
+						createdDateTime: new Date(now - 2 * 3600_000).toISOString(),
+						replies: [
+							{
+								from: 'bob@contoso.onmicrosoft.com',
+								body: 'Activity export seed: on it',
+								createdDateTime: new Date(now - 3600_000).toISOString(),
+							},
+						],
+					},
+					{
+						from: 'bob@contoso.onmicrosoft.com',
+						body: 'Activity export seed: last month',
+						createdDateTime: new Date(now - 30 * 24 * 3600_000).toISOString(),
+					},
+				],
+			},
+		],
+	})) as { channels: Array<{ messages: Array<{ id: string; replies: string[] }> }> };
+	const [recent, old] = seeded.channels[0].messages;
+	const execution = await run('teams-activity-export');
+	// Every channel of All Staff was read (General, Reports, Alerts).
+	expect(nodeOutput(execution, 'Channels')).toHaveLength(3);
+	const key = String(
+		exampleParameter('teams-activity-export', 'Messages (Last 7 Days)', 'pseudonymKey'),
+	);
+	const hash = (value: string) =>
+		createHmac('sha256', key).update(value.trim().toLowerCase()).digest('base64url');
+
+	const stored = await ctx.admin(
+		'GET',
+		`drives/item?drive=${encodeURIComponent(REPORTS_DRIVE)}&path=${encodeURIComponent(`/Teams activity/teams-activity-${zurichDay(0)}.csv`)}&text=1`,
+	);
+	const csv = String(stored.text);
+	const [header, ...lines] = csv.trim().split(/\r?\n/);
+	const columns = header.split(',').map((c) => c.replace(/^"|"$/g, ''));
+	expect(columns).toEqual(expect.arrayContaining(['messageId', 'kind', 'sender', 'mentioned']));
+	for (const column of ['body', 'subject', 'summary']) expect(columns).not.toContain(column);
+	const rows = lines.map((line) =>
+		Object.fromEntries(line.split(',').map((v, i) => [columns[i], v.replace(/^"|"$/g, '')])),
+	);
+	const post = rows.find((r) => r.messageId === recent.id);
+	const reply = rows.find((r) => r.messageId === recent.replies[0]);
+	expect(post).toMatchObject({ kind: 'post', sender: hash(ALICE_ID), mentioned: hash(BOB_ID) });
+	expect(reply).toMatchObject({ kind: 'reply', replyToId: recent.id, sender: hash(BOB_ID) });
+	expect(rows.find((r) => r.messageId === old.id)).toBeUndefined();
+	expect(csv).not.toContain('Activity export seed');
+	expect(csv).not.toContain('@contoso');
+	expect(csv).not.toContain(ALICE_ID);
+});
+
 test('daily room board: every room with its free/busy for today, posted to Teams', async () => {
 	const today = zurichDay(0);
 	await seedEvent(ctx.admin, 'room-4@contoso.onmicrosoft.com', {

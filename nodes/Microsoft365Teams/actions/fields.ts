@@ -1,5 +1,6 @@
 /** Parameter descriptions several operations share: locators and the message fields. */
 import type { INodeProperties } from 'n8n-workflow';
+import { pseudonymKeyProperties } from '../../shared/pseudonym';
 
 /** A resource locator: list (with search), link, or ID. */
 function locatorProperty(spec: {
@@ -206,3 +207,56 @@ export function messageFields(options: {
 
 /** Return All / Limit, shared with the other nodes. */
 export { returnAllAndLimit as limitFields } from '../../shared/fields';
+
+/** Read option: Metadata Only (messages and chats). */
+export const metadataOnlyOption: INodeProperties = {
+	displayName: 'Metadata Only',
+	name: 'metadataOnly',
+	type: 'boolean',
+	default: false,
+	description:
+		'Whether to leave out the content: body, subject, summary, mention texts, attachment and card content and names (keeping IDs, times, type, importance, sender, who was mentioned, reactions, attachment kinds)',
+};
+
+/** Read option: Body Format (converted by the node: Graph has no text format for Teams messages). */
+export const bodyFormatOption: INodeProperties = {
+	displayName: 'Body Format',
+	name: 'bodyFormat',
+	type: 'options',
+	options: [
+		{ name: 'HTML (as Stored)', value: 'html' },
+		{
+			name: 'Text',
+			value: 'text',
+			description: 'Converted from HTML by the node (Graph returns Teams messages only as stored)',
+		},
+	],
+	default: 'html',
+};
+
+/** Pseudonymise and its key (top level: the key credential's display depends on them). */
+export const pseudonymiseProperties: INodeProperties[] = [
+	{
+		displayName: 'Pseudonymise',
+		name: 'pseudonymise',
+		type: 'boolean',
+		default: false,
+		description:
+			"Whether to replace people's identities (senders, mentions, members, reactions: object IDs, display names, email addresses) by keyed hashes (HMAC-SHA-256) equal to the Entra ID node's pseudonyms for the same key. Message text other than mentions and addresses is not changed: use Metadata Only to leave it out.",
+	},
+	...pseudonymKeyProperties,
+];
+
+/** App-only: whose chats (a user's object ID or user principal name), within the Mailbox Restriction. */
+export function chatUserProperty(description: string): INodeProperties {
+	return {
+		displayName: 'User',
+		name: 'user',
+		type: 'string',
+		default: '',
+		required: true,
+		placeholder: 'alice@contoso.com',
+		description,
+		displayOptions: { show: { authentication: ['app'] } },
+	};
+}

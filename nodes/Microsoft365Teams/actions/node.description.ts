@@ -1,5 +1,6 @@
 import type { INodeCredentialDescription, INodeProperties } from 'n8n-workflow';
 import { authenticationProperty, credentialDescriptions } from '../../shared/node-common';
+import { pseudonymKeyCredential } from '../../shared/pseudonym';
 import { APP_POSTING_NOTICE } from '../guard';
 import * as channel from './channel';
 import * as channelMessage from './channelMessage';
@@ -36,6 +37,8 @@ export const credentials: INodeCredentialDescription[] = [
 		required: true,
 		displayOptions: { show: { resource: ['incomingWebhook'] } },
 	},
+	// The reads' Pseudonymise option takes its key from this credential (or a field).
+	pseudonymKeyCredential,
 ];
 
 const ALL_RESOURCES = [
@@ -78,7 +81,11 @@ export const properties: INodeProperties[] = [
 		type: 'notice',
 		default: '',
 		displayOptions: {
-			show: { authentication: ['app'], resource: ['channelMessage', 'chatMessage'] },
+			show: {
+				authentication: ['app'],
+				resource: ['channelMessage', 'chatMessage'],
+				operation: ['post', 'postWithFile', 'reply', 'send', 'sendAndWait'],
+			},
 		},
 	},
 	...channelMessage.description,

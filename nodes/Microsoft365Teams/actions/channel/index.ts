@@ -1,9 +1,10 @@
 import type { INodeProperties } from 'n8n-workflow';
 import type { Operation } from '../../../shared/router';
 import * as getMany from './getMany.operation';
+import * as getMembers from './getMembers.operation';
 
 /** The operations of this resource, by the value of their Operation option (for the router). */
-export const operations: Record<string, Operation> = { getMany };
+export const operations: Record<string, Operation> = { getMany, getMembers };
 
 export const description: INodeProperties[] = [
 	{
@@ -18,8 +19,14 @@ export const description: INodeProperties[] = [
 				value: 'getMany',
 				action: 'Get many channels',
 			},
+			{
+				name: 'Get Members',
+				value: 'getMembers',
+				action: 'Get members of a channel',
+			},
 		],
 		default: 'getMany',
 	},
 	...getMany.description,
+	...getMembers.description,
 ];

@@ -1,12 +1,21 @@
 import type { INodeProperties } from 'n8n-workflow';
 import type { Operation } from '../../../shared/router';
+import * as get from './get.operation';
+import * as getMany from './getMany.operation';
 import * as post from './post.operation';
 import * as postWithFile from './postWithFile.operation';
 import * as reply from './reply.operation';
 import * as sendAndWait from './sendAndWait.operation';
 
 /** The operations of this resource, by the value of their Operation option (for the router). */
-export const operations: Record<string, Operation> = { post, postWithFile, reply, sendAndWait };
+export const operations: Record<string, Operation> = {
+	get,
+	getMany,
+	post,
+	postWithFile,
+	reply,
+	sendAndWait,
+};
 
 export const description: INodeProperties[] = [
 	{
@@ -16,6 +25,19 @@ export const description: INodeProperties[] = [
 		noDataExpression: true,
 		displayOptions: { show: { resource: ['channelMessage'] } },
 		options: [
+			{
+				name: 'Get',
+				value: 'get',
+				action: 'Get a channel message',
+				description: 'Get a message of a channel by its ID or link, with its replies if asked',
+			},
+			{
+				name: 'Get Many',
+				value: 'getMany',
+				action: 'Get many channel messages',
+				description:
+					'Messages of a channel (or, app-only and metered, of all channels of a team), with replies, since a date',
+			},
 			{
 				name: 'Post',
 				value: 'post',
@@ -43,6 +65,8 @@ export const description: INodeProperties[] = [
 		],
 		default: 'post',
 	},
+	...get.description,
+	...getMany.description,
 	...post.description,
 	...postWithFile.description,
 	...reply.description,

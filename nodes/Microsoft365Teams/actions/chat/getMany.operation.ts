@@ -1,27 +1,27 @@
 import {
-	NodeOperationError,
 	updateDisplayOptions,
+	type IDataObject,
 	type IExecuteFunctions,
 	type INodeProperties,
 } from 'n8n-workflow';
 import { getTransport } from '../../../shared/node-common';
 import { odataString } from '../../../shared/odata';
 import { declareGraphCalls } from '../../../shared/operations';
+import { chatsOfUser } from '../../chats';
 import { getMany } from '../../collections';
-import { filtersProperty, limitFields } from '../fields';
+import { readOutputFor, shapeChat } from '../../read-output';
+import {
+	chatUserProperty,
+	filtersProperty,
+	limitFields,
+	metadataOnlyOption,
+	pseudonymiseProperties,
+} from '../fields';
 
 const properties: INodeProperties[] = [
-	{
-		displayName: 'User',
-		name: 'user',
-		type: 'string',
-		default: '',
-		required: true,
-		placeholder: 'alice@contoso.com',
-		description:
-			'Whose chats to list (object ID or user principal name); app-only credentials have no "me"',
-		displayOptions: { show: { authentication: ['app'] } },
-	},
+	chatUserProperty(
+		'Whose chats to list (object ID or user principal name), within the credential\'s Mailbox Restriction; app-only credentials have no "me"',
+	),
 	...limitFields(),
 	filtersProperty([
 		{
@@ -43,6 +43,21 @@ const properties: INodeProperties[] = [
 			description: "Whether to include each chat's members",
 		},
 	]),
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options: [
+			{
+				...metadataOnlyOption,
+				description:
+					"Whether to leave out each chat's topic (its name, often people's names) and its last message preview",
+			},
+		],
+	},
+	...pseudonymiseProperties,
 ];
 
 export const description = updateDisplayOptions(
@@ -57,13 +72,6 @@ export const graphCalls = declareGraphCalls([
 
 export async function execute(this: IExecuteFunctions, itemIndex: number) {
 	const app = this.getNodeParameter('authentication', itemIndex, 'delegated') === 'app';
-	const user = app ? String(this.getNodeParameter('user', itemIndex, '')).trim() : '';
-	if (app && !user)
-		throw new NodeOperationError(this.getNode(), 'User is empty', {
-			itemIndex,
-			description:
-				'With the app-only credential, enter whose chats to list (object ID or user principal name).',
-		});
 	const filters = this.getNodeParameter('filters', itemIndex, {}) as {
 		chatType?: string;
 		members?: boolean;
@@ -71,7 +79,10 @@ export async function execute(this: IExecuteFunctions, itemIndex: number) {
 	const query: Record<string, string> = {};
 	if (filters.chatType) query.$filter = `chatType eq ${odataString(filters.chatType)}`;
 	if (filters.members) query.$expand = 'members';
+	const output = await readOutputFor(this, itemIndex);
 	const transport = await getTransport(this, itemIndex);
-	const path = app ? `/users/${encodeURIComponent(user)}/chats` : '/me/chats';
-	return await getMany(this, transport, path, itemIndex, { query, pageSize: 50 });
+	// App-only: the user's chats, refused before any request outside the Mailbox Restriction.
+	const path = app ? chatsOfUser(this, transport, itemIndex).path : '/me/chats';
+	const chats = await getMany(this, transport, path, itemIndex, { query, pageSize: 50 });
+	return chats.map((chat: IDataObject) => shapeChat(chat, output));
 }

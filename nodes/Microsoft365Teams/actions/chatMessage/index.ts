@@ -1,10 +1,12 @@
 import type { INodeProperties } from 'n8n-workflow';
 import type { Operation } from '../../../shared/router';
+import * as get from './get.operation';
+import * as getMany from './getMany.operation';
 import * as send from './send.operation';
 import * as sendAndWait from './sendAndWait.operation';
 
 /** The operations of this resource, by the value of their Operation option (for the router). */
-export const operations: Record<string, Operation> = { send, sendAndWait };
+export const operations: Record<string, Operation> = { get, getMany, send, sendAndWait };
 
 export const description: INodeProperties[] = [
 	{
@@ -14,6 +16,18 @@ export const description: INodeProperties[] = [
 		noDataExpression: true,
 		displayOptions: { show: { resource: ['chatMessage'] } },
 		options: [
+			{
+				name: 'Get',
+				value: 'get',
+				action: 'Get a chat message',
+			},
+			{
+				name: 'Get Many',
+				value: 'getMany',
+				action: 'Get many chat messages',
+				description:
+					"Messages of a chat (or, app-only and metered, of all a user's chats), since a date",
+			},
 			{
 				name: 'Send',
 				value: 'send',
@@ -30,6 +44,8 @@ export const description: INodeProperties[] = [
 		],
 		default: 'send',
 	},
+	...get.description,
+	...getMany.description,
 	...send.description,
 	...sendAndWait.description,
 ];
