@@ -17,6 +17,7 @@ export interface SideResult {
 		| 'nodeMs'
 		| 'executionMs'
 		| 'items'
+		| 'failedItems'
 		| 'requests'
 		| 'graphOperations'
 		| 'tokenRequests'
@@ -91,6 +92,7 @@ export function summarize(side: SideResult): SideResult {
 			nodeMs: m('nodeMs'),
 			executionMs: m('executionMs'),
 			items: m('items'),
+			failedItems: m('failedItems'),
 			requests: m('requests'),
 			graphOperations: m('graphOperations'),
 			tokenRequests: m('tokenRequests'),
@@ -263,10 +265,13 @@ export function markdown(results: BenchResults): string {
 			const r = s.sides[side];
 			const label = side === 'ours' ? 'ours' : 'n8n built-in';
 			// Output items against a complete answer, where the scenario has one.
+			// and items that failed (a node set to continue on error), out of the items it was given.
 			const name =
 				s.outputItems && r.median
 					? `${label} (${r.median.items.toLocaleString('en-US')} of ${s.outputItems.toLocaleString('en-US')} items)`
-					: label;
+					: r.median?.failedItems
+						? `${label} (${r.median.failedItems.toLocaleString('en-US')} of ${s.items.toLocaleString('en-US')} items failed)`
+						: label;
 			const first = side === 'ours';
 			const cells = [first ? String(i + 1) : '', first ? s.title : '', name];
 			if (r.median) {
