@@ -134,6 +134,8 @@ function speedup(s: ScenarioResult): number {
 	// are not compared.
 	if (s.outputItems && (ours?.items !== s.outputItems || builtin?.items !== s.outputItems))
 		return NaN;
+	// Nor are the times of a side whose items failed (e.g. posts refused with 429).
+	if (ours?.failedItems || builtin?.failedItems) return NaN;
 	return ours?.nodeMs && builtin?.nodeMs ? builtin.nodeMs / ours.nodeMs : NaN;
 }
 
