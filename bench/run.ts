@@ -194,7 +194,7 @@ async function runPrepared(
 			if (!result.ok) s.error = result.error;
 			log(
 				`  ${side} run ${run + 1}: ${result.ok ? 'ok' : `FAILED (${result.error?.slice(0, 200)})`} ` +
-					`node ${(result.nodeMs / 1000).toFixed(2)} s, ${result.items} items, ${result.requests} requests ` +
+					`node ${(result.nodeMs / 1000).toFixed(2)} s, ${result.items} items (${result.failedItems} failed), ${result.requests} requests ` +
 					`(${result.graphOperations} ops), ${result.tokenRequests} token, ${result.throttled} x 429, ` +
 					`RSS +${Math.round(result.rssGrowth / 1e6)} MB`,
 			);

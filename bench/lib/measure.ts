@@ -16,6 +16,8 @@ export interface RunResult {
 	executionMs: number;
 	/** Items the measured node returned. */
 	items: number;
+	/** Of those, items that failed (`{ error }`, the node set to continue on error). */
+	failedItems: number;
 	/** HTTP requests to Graph and upload URLs (a `$batch` counts once; token requests apart). */
 	requests: number;
 	/** Graph operations: HTTP requests plus `$batch` members, without the `$batch` envelopes. */
@@ -100,6 +102,9 @@ export async function measureRun(options: {
 				? Date.parse(times.stoppedAt) - Date.parse(times.startedAt)
 				: NaN,
 		items: run?.data?.main?.[0]?.length ?? 0,
+		failedItems: (run?.data?.main?.[0] ?? []).filter(
+			(item) => (item?.json as { error?: unknown } | undefined)?.error !== undefined,
+		).length,
 		...logStats(entries),
 		rssGrowth: rss.growth,
 		rssPeak: rss.peak,

@@ -17,6 +17,7 @@ export interface SideResult {
 		| 'nodeMs'
 		| 'executionMs'
 		| 'items'
+		| 'failedItems'
 		| 'requests'
 		| 'graphOperations'
 		| 'tokenRequests'
@@ -91,6 +92,7 @@ export function summarize(side: SideResult): SideResult {
 			nodeMs: m('nodeMs'),
 			executionMs: m('executionMs'),
 			items: m('items'),
+			failedItems: m('failedItems'),
 			requests: m('requests'),
 			graphOperations: m('graphOperations'),
 			tokenRequests: m('tokenRequests'),
@@ -132,6 +134,8 @@ function speedup(s: ScenarioResult): number {
 	// are not compared.
 	if (s.outputItems && (ours?.items !== s.outputItems || builtin?.items !== s.outputItems))
 		return NaN;
+	// Nor are the times of a side whose items failed (e.g. posts refused with 429).
+	if (ours?.failedItems || builtin?.failedItems) return NaN;
 	return ours?.nodeMs && builtin?.nodeMs ? builtin.nodeMs / ours.nodeMs : NaN;
 }
 
@@ -263,10 +267,13 @@ export function markdown(results: BenchResults): string {
 			const r = s.sides[side];
 			const label = side === 'ours' ? 'ours' : 'n8n built-in';
 			// Output items against a complete answer, where the scenario has one.
+			// and items that failed (a node set to continue on error), out of the items it was given.
 			const name =
 				s.outputItems && r.median
 					? `${label} (${r.median.items.toLocaleString('en-US')} of ${s.outputItems.toLocaleString('en-US')} items)`
-					: label;
+					: r.median?.failedItems
+						? `${label} (${r.median.failedItems.toLocaleString('en-US')} of ${s.items.toLocaleString('en-US')} items failed)`
+						: label;
 			const first = side === 'ours';
 			const cells = [first ? String(i + 1) : '', first ? s.title : '', name];
 			if (r.median) {

@@ -7,6 +7,8 @@ export interface NodeSpec {
 	typeVersion: number;
 	parameters: Record<string, unknown>;
 	credentials?: Record<string, { id: string; name: string }>;
+	/** n8n's node setting "On Error"; `continueRegularOutput` passes a failed item on as `{ error }`. */
+	onError?: 'continueRegularOutput';
 }
 
 export const TRIGGER = 'Start';

@@ -87,6 +87,8 @@ export interface NodeRecipe {
 	/** Key in `BenchContext.credentials`. */
 	credential: string;
 	parameters: Record<string, unknown>;
+	/** n8n's "On Error" setting; `continueRegularOutput`: failed items are counted, the run goes on. */
+	onError?: 'continueRegularOutput';
 }
 
 /**
@@ -113,6 +115,7 @@ export function measuredNode(
 		typeVersion: recipe.typeVersion,
 		parameters: recipe.parameters,
 		credentials: credentialRef(found),
+		...(recipe.onError ? { onError: recipe.onError } : {}),
 	};
 }
 

@@ -23,7 +23,7 @@ import {
 import { SigningKey } from './jwt';
 import { Directory, EmulatorFixture } from './tenant';
 import { TokenService } from './tokens';
-import { GraphService, graphErrorResponse } from './graph/service';
+import { GraphService, graphErrorResponse, servesBeta } from './graph/service';
 import { registerGraphCore } from './graph/core';
 import { registerApplications } from './graph/applications';
 import { registerBatch } from './graph/batch';
@@ -386,7 +386,7 @@ export class Emulator {
 		}
 		const resetAfter = !batchMember && rules.some((r) => r.kind === 'reset-after');
 		let response: EmuResponse;
-		if (/^\/v1\.0(\/|$)/i.test(req.path)) {
+		if (/^\/v1\.0(\/|$)/i.test(req.path) || servesBeta(req.method, req.path)) {
 			response = await this.graph.dispatch(req);
 			await this.latencyModel.afterGraph(req, response);
 			this.checkContract(req, response);

@@ -177,6 +177,27 @@ const TOKEN_MESSAGES: Record<string, string> = {
 	audience: 'Access token validation failure. Invalid audience.',
 };
 
+/**
+ * The `/beta` calls the emulator serves, each with the v1.0 route's handler, permissions and
+ * limits (the same service behind both versions). Every other `/beta/...` path is not Graph to
+ * the emulator and answers as before (the login service's 404).
+ *
+ * - `POST /beta/teams/{team-id}/channels/{channel-id}/messages`: "Send chatMessage in a channel",
+ *   https://learn.microsoft.com/en-us/graph/api/channel-post-messages?view=graph-rest-beta
+ *   (microsoftgraph/microsoft-graph-docs-contrib api-reference/beta/api/channel-post-messages.md):
+ *   same request (a chatMessage, only `body` required), `201 Created` with the new chatMessage,
+ *   same least-privileged delegated permission as v1.0 (ChannelMessage.Send). n8n's Microsoft
+ *   Teams v2 node posts channel messages here. The beta page's plain-message response has the
+ *   v1.0 chatMessage properties, so the response is checked against the v1.0 CSDL like any other.
+ */
+const BETA_ROUTES: Array<{ method: string; pattern: RegExp }> = [
+	{ method: 'POST', pattern: /^\/beta\/teams\/[^/]+\/channels\/[^/]+\/messages\/?$/i },
+];
+
+export function servesBeta(method: string, path: string): boolean {
+	return BETA_ROUTES.some((r) => r.method === method.toUpperCase() && r.pattern.test(path));
+}
+
 export class GraphService {
 	private readonly router = new Router<{ handler: GraphHandler; options: GraphRouteOptions }>();
 	/** Exchange's mailbox scoping and licences (scoping.ts), consulted for mail and calendar calls. */
@@ -197,11 +218,13 @@ export class GraphService {
 	}
 
 	/**
-	 * Serves a request whose path starts with `/v1.0`, in Graph's order: token (401), then
-	 * permission (403, also for paths the emulator does not serve), then the resource.
+	 * Serves a request whose path starts with `/v1.0` (or is one of the few `/beta` calls in
+	 * `servesBeta`), in Graph's order: token (401), then permission (403, also for paths the
+	 * emulator does not serve), then the resource.
 	 */
 	async dispatch(req: EmuRequest): Promise<EmuResponse> {
-		const path = req.path.replace(/^\/v1\.0/i, '') || '/';
+		const beta = servesBeta(req.method, req.path);
+		const path = req.path.replace(beta ? /^\/beta/i : /^\/v1\.0/i, '') || '/';
 		const match = this.router.match(req.method, path);
 		const options = match && match !== 'method' ? match.handler.options : {};
 		try {
@@ -288,7 +311,7 @@ export class GraphService {
 				);
 			}
 			if (!match) return notFound(req, path);
-			return await this.run(req, match.params, match.handler.handler, tenant, auth);
+			return await this.run(req, match.params, match.handler.handler, tenant, auth, beta);
 		} catch (error) {
 			if (error instanceof GraphError)
 				return graphErrorResponse(req, error.status, error.code, error.message, error.headers);
@@ -310,6 +333,7 @@ export class GraphService {
 		handler: GraphHandler,
 		tenant: Tenant,
 		auth: GraphAuth,
+		beta: boolean,
 	): Promise<EmuResponse> {
 		let parsed: unknown;
 		const ctx: GraphContext = {
@@ -317,7 +341,7 @@ export class GraphService {
 			params,
 			tenant,
 			auth,
-			root: `${req.baseUrl}/v1.0`,
+			root: `${req.baseUrl}/${beta ? 'beta' : 'v1.0'}`,
 			json: async <T>() => {
 				if (parsed === undefined) {
 					const raw = await readBody(req.body, GRAPH_REQUEST_LIMIT);
