@@ -14,6 +14,7 @@ import {
 } from 'n8n-workflow';
 import type { GraphTransport } from '../shared/transport';
 import { resolveUsers, type DirectoryUser } from './users';
+import { escapeHtml } from '../shared/html';
 
 /** Teams' message limit, "approximately 28 KB" including HTML, mentions and cards (Teams limits). */
 export const MESSAGE_SIZE_LIMIT = 28 * 1024;
@@ -59,14 +60,6 @@ export interface MessageTarget {
 
 function fail(node: INode, itemIndex: number, message: string, description: string): never {
 	throw new NodeOperationError(node, message, { itemIndex, description });
-}
-
-function escapeHtml(text: string): string {
-	return text
-		.replace(/&/g, '&amp;')
-		.replace(/</g, '&lt;')
-		.replace(/>/g, '&gt;')
-		.replace(/"/g, '&quot;');
 }
 
 function kb(bytes: number): string {

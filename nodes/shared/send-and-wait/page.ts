@@ -5,18 +5,12 @@
  * and Wait renders n8n's `form-trigger` template, whose data shape belongs to n8n-nodes-base.)
  */
 import type { FormField } from './config';
+import { escapeHtml } from '../html';
 
 export const PAGE_CSP =
 	"default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
 
-export function escapeHtml(text: string): string {
-	return text
-		.replace(/&/g, '&amp;')
-		.replace(/</g, '&lt;')
-		.replace(/>/g, '&gt;')
-		.replace(/"/g, '&quot;')
-		.replace(/'/g, '&#39;');
-}
+export { escapeHtml };
 
 const STYLE = `body{font-family:system-ui,-apple-system,"Segoe UI",Arial,sans-serif;background:#f5f6f8;color:#222;margin:0}
 main{max-width:480px;margin:40px auto;background:#fff;border:1px solid #dde;border-radius:8px;padding:24px}
