@@ -8,6 +8,7 @@
  * https://learn.microsoft.com/en-us/graph/api/user-list-calendarview (Prefer: outlook.timezone)
  */
 import type { IExecuteFunctions, IPollFunctions } from 'n8n-workflow';
+import { zoneFormatter } from '../shared/time-zones';
 import { inputError } from './errors';
 import { WINDOWS_ZONES } from './zones';
 
@@ -53,30 +54,10 @@ interface WallClock {
 	second: number;
 }
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-function formatter(iana: string): Intl.DateTimeFormat {
-	let f = formatters.get(iana);
-	if (!f) {
-		f = new Intl.DateTimeFormat('en-US', {
-			timeZone: iana,
-			hourCycle: 'h23',
-			year: 'numeric',
-			month: '2-digit',
-			day: '2-digit',
-			hour: '2-digit',
-			minute: '2-digit',
-			second: '2-digit',
-		});
-		formatters.set(iana, f);
-	}
-	return f;
-}
-
 /** The wall clock in `iana` at `instant`. */
 export function wallClock(instant: Instant, iana: string): WallClock {
 	const parts: Record<string, number> = {};
-	for (const part of formatter(iana).formatToParts(new Date(instant)))
+	for (const part of zoneFormatter(iana).formatToParts(new Date(instant)))
 		if (part.type !== 'literal') parts[part.type] = Number(part.value);
 	return {
 		year: parts.year,

@@ -5,6 +5,7 @@
  * and the Modified Since date, read from its field and checked before any request.
  */
 import { NodeOperationError, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
+import { zoneOffsetMs } from '../shared/time-zones';
 import type { GraphTransport } from '../shared/transport';
 import type { QueryValue } from '../shared/transport/transport';
 import { shapeMessage, type ReadOutput } from './read-output';
@@ -13,26 +14,7 @@ import { shapeMessage, type ReadOutput } from './read-output';
 export const MESSAGE_PAGE_SIZE = 50;
 
 function offsetMinutes(instant: number, zone: string): number {
-	const parts = new Intl.DateTimeFormat('en-US', {
-		timeZone: zone,
-		hourCycle: 'h23',
-		year: 'numeric',
-		month: '2-digit',
-		day: '2-digit',
-		hour: '2-digit',
-		minute: '2-digit',
-		second: '2-digit',
-	}).formatToParts(new Date(instant));
-	const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
-	const wall = Date.UTC(
-		get('year'),
-		get('month') - 1,
-		get('day'),
-		get('hour'),
-		get('minute'),
-		get('second'),
-	);
-	return Math.round((wall - Math.floor(instant / 1000) * 1000) / 60000);
+	return Math.round(zoneOffsetMs(instant, zone) / 60000);
 }
 
 /**

@@ -40,6 +40,7 @@
  */
 import { createHash } from 'node:crypto';
 import { NodeApiError, type IDataObject } from 'n8n-workflow';
+import { zoneOffsetMs } from '../../shared/time-zones';
 import type { GraphTransport } from '../../shared/transport';
 
 export type ChangeType = 'created' | 'updated' | 'cancelled' | 'deleted';
@@ -105,26 +106,8 @@ function versionOf(event: IDataObject): string {
 /** The offset (ms) of an IANA time zone at an instant, or undefined for a name Intl does not know. */
 function zoneOffset(instant: number, zone: string): number | undefined {
 	try {
-		const parts = new Intl.DateTimeFormat('en-US', {
-			timeZone: zone,
-			hourCycle: 'h23',
-			year: 'numeric',
-			month: 'numeric',
-			day: 'numeric',
-			hour: 'numeric',
-			minute: 'numeric',
-			second: 'numeric',
-		}).formatToParts(new Date(instant));
-		const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
-		const local = Date.UTC(
-			get('year'),
-			get('month') - 1,
-			get('day'),
-			get('hour'),
-			get('minute'),
-			get('second'),
-		);
-		return Number.isNaN(local) ? undefined : local - Math.floor(instant / 1000) * 1000;
+		const offset = zoneOffsetMs(instant, zone);
+		return Number.isNaN(offset) ? undefined : offset;
 	} catch {
 		return undefined;
 	}
