@@ -3,7 +3,7 @@
  * directory users before anything is posted (an unknown one fails the item, naming it and the
  * field). Results are kept per transport (one execution), so a run looks each person up once.
  */
-import { NodeOperationError, type INode } from 'n8n-workflow';
+import { NodeOperationError, type IExecuteFunctions, type INode } from 'n8n-workflow';
 import { odataString } from '../shared/odata';
 import type { GraphTransport } from '../shared/transport';
 
@@ -53,6 +53,26 @@ export function splitPeople(value: unknown): string[] {
 }
 
 /** Resolves people (ID, UPN or mail) to users; throws naming the first unknown one and the field. */
+/**
+ * The Recipients of an item sent to people (none for an existing chat), checked not to be empty;
+ * `note` ends the error's description.
+ */
+export function readRecipients(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	sendTo: 'people' | 'chat',
+	note = '',
+): string[] {
+	if (sendTo !== 'people') return [];
+	const people = splitPeople(ctx.getNodeParameter('recipients', itemIndex, ''));
+	if (people.length === 0)
+		throw new NodeOperationError(ctx.getNode(), 'Recipients is empty', {
+			itemIndex,
+			description: `Enter the user principal names, mail addresses or object IDs of the people to send to, separated by commas.${note}`,
+		});
+	return people;
+}
+
 export async function resolveUsers(
 	transport: GraphTransport,
 	node: INode,

@@ -1,45 +1,19 @@
-import {
-	NodeOperationError,
-	updateDisplayOptions,
-	type IExecuteFunctions,
-	type INodeProperties,
-} from 'n8n-workflow';
+import { updateDisplayOptions, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
 import { getTransport } from '../../../shared/node-common';
 import { declareGraphCalls } from '../../../shared/operations';
 import { chatFor, postToChat } from '../../chats';
-import { chatLocator, messageFields } from '../fields';
+import { messageFields } from '../fields';
+import { chatTargetProperty, recipientsProperty, sendToProperty } from './fields';
 import { assertDelegatedForPosting } from '../../guard';
 import { chatIdFrom } from '../../locators';
 import { buildMessage, checkDraft, readMessage, resolveMentions } from '../../message';
-import { resolveUsers, signedInUser, splitPeople } from '../../users';
+import { readRecipients, resolveUsers, signedInUser, splitPeople } from '../../users';
 
 const properties: INodeProperties[] = [
-	{
-		displayName: 'Send To',
-		name: 'sendTo',
-		type: 'options',
-		options: [
-			{
-				name: 'People',
-				value: 'people',
-				description:
-					'One person (their one-on-one chat) or several (a group chat), found or created',
-			},
-			{ name: 'Existing Chat', value: 'chat', description: 'A chat by list, link or ID' },
-		],
-		default: 'people',
-	},
-	{
-		displayName: 'Recipients',
-		name: 'recipients',
-		type: 'string',
-		default: '',
-		required: true,
-		placeholder: 'alice@contoso.com, bob@contoso.com',
-		description:
-			'User principal names, mail addresses or object IDs, separated by commas. One person: your one-on-one chat with them; several: the group chat with exactly these people (created if there is none).',
-		displayOptions: { show: { sendTo: ['people'] } },
-	},
+	sendToProperty('One person (their one-on-one chat) or several (a group chat), found or created'),
+	recipientsProperty(
+		'User principal names, mail addresses or object IDs, separated by commas. One person: your one-on-one chat with them; several: the group chat with exactly these people (created if there is none).',
+	),
 	{
 		displayName: 'Group Chat Topic',
 		name: 'topic',
@@ -48,7 +22,7 @@ const properties: INodeProperties[] = [
 		description: 'Topic of a group chat the node creates (not used for one-on-one chats)',
 		displayOptions: { show: { sendTo: ['people'] } },
 	},
-	{ ...chatLocator(), displayOptions: { show: { sendTo: ['chat'] } } },
+	chatTargetProperty(),
 	...messageFields({ subject: false, conversationMentions: false, messageRequired: false }),
 ];
 
@@ -92,14 +66,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number) {
 	const node = this.getNode();
 	const sendTo = this.getNodeParameter('sendTo', itemIndex, 'people') as 'people' | 'chat';
 	const chatId = sendTo === 'chat' ? chatIdFrom(this, itemIndex) : undefined;
-	const people =
-		sendTo === 'people' ? splitPeople(this.getNodeParameter('recipients', itemIndex, '')) : [];
-	if (sendTo === 'people' && people.length === 0)
-		throw new NodeOperationError(node, 'Recipients is empty', {
-			itemIndex,
-			description:
-				'Enter the user principal names, mail addresses or object IDs of the people to send to, separated by commas.',
-		});
+	const people = readRecipients(this, itemIndex, sendTo);
 	const { input, card } = readMessage(this, itemIndex);
 	checkDraft(node, input, card, { withFile: false, allowSubject: false }, itemIndex);
 

@@ -11,38 +11,17 @@ import {
 import { chatFor, postToChat } from '../../chats';
 import { chatIdFrom } from '../../locators';
 import { answerMessage, readSendAndWait } from '../../send-and-wait';
-import { resolveUsers, signedInUser, splitPeople, type DirectoryUser } from '../../users';
-import { chatLocator } from '../fields';
+import { readRecipients, resolveUsers, signedInUser, type DirectoryUser } from '../../users';
+import { chatTargetProperty, recipientsProperty, sendToProperty } from './fields';
 
 export const description: INodeProperties[] = sendAndWaitProperties({
 	resource: 'chatMessage',
 	target: [
-		{
-			displayName: 'Send To',
-			name: 'sendTo',
-			type: 'options',
-			options: [
-				{
-					name: 'People',
-					value: 'people',
-					description: 'Each person in their one-on-one chat with you (or one group chat)',
-				},
-				{ name: 'Existing Chat', value: 'chat', description: 'A chat by list, link or ID' },
-			],
-			default: 'people',
-		},
-		{
-			displayName: 'Recipients',
-			name: 'recipients',
-			type: 'string',
-			default: '',
-			required: true,
-			placeholder: 'alice@contoso.com, bob@contoso.com',
-			description:
-				'User principal names, mail addresses or object IDs, separated by commas. With "Accept Answers Only From Recipients" each gets the card in their one-on-one chat with you; without it, one card goes to the group chat of these people.',
-			displayOptions: { show: { sendTo: ['people'] } },
-		},
-		{ ...chatLocator(), displayOptions: { show: { sendTo: ['chat'] } } },
+		sendToProperty('Each person in their one-on-one chat with you (or one group chat)'),
+		recipientsProperty(
+			'User principal names, mail addresses or object IDs, separated by commas. With "Accept Answers Only From Recipients" each gets the card in their one-on-one chat with you; without it, one card goes to the group chat of these people.',
+		),
+		chatTargetProperty(),
 	],
 	subject: false,
 	recipientsOnly: {
@@ -89,14 +68,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 					'Every member of a chat sees the same card, so an answer could not be told apart by recipient. Choose Send To "People" (each gets their own card), or turn the option off to accept an answer from anyone in the chat. Nothing was posted.',
 			},
 		);
-	const people =
-		sendTo === 'people' ? splitPeople(this.getNodeParameter('recipients', itemIndex, '')) : [];
-	if (sendTo === 'people' && people.length === 0)
-		throw new NodeOperationError(node, 'Recipients is empty', {
-			itemIndex,
-			description:
-				'Enter the user principal names, mail addresses or object IDs of the people to send to, separated by commas. Nothing was posted.',
-		});
+	const people = readRecipients(this, itemIndex, sendTo, ' Nothing was posted.');
 	const transport = await getTransport(this, itemIndex);
 	let deliveries: Array<Delivery<() => Promise<string>>>;
 	if (chatId) {
