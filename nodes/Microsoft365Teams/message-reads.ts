@@ -8,6 +8,7 @@ import { NodeOperationError, type IDataObject, type IExecuteFunctions } from 'n8
 import { zoneOffsetMs } from '../shared/time-zones';
 import type { GraphTransport } from '../shared/transport';
 import type { QueryValue } from '../shared/transport/transport';
+import { explainExportRefusal, type PaymentModel } from './metered';
 import { shapeMessage, type ReadOutput } from './read-output';
 
 /** Graph's largest page of Teams messages (channel messages, replies, chat messages). */
@@ -143,4 +144,36 @@ export async function readMessages(
 		if (limit !== undefined && out.length >= limit) break;
 	}
 	return out;
+}
+
+/** The metered export (getAllMessages) of a listing: replies come as messages of their own. */
+export async function readExport(
+	transport: GraphTransport,
+	listing: Omit<MessageListing, 'replies'>,
+	model: Record<string, string>,
+	permission: string,
+): Promise<IDataObject[]> {
+	try {
+		return await readMessages(transport, { ...listing, replies: false });
+	} catch (error) {
+		throw explainExportRefusal(
+			error,
+			(model.model as PaymentModel | undefined) ?? 'evaluation',
+			permission,
+		);
+	}
+}
+
+/** One message by its URL; `explain` turns Graph's refusal into the operation's error. */
+export async function readOneMessage(
+	transport: GraphTransport,
+	url: string,
+	itemIndex: number,
+	explain: (error: unknown) => unknown,
+): Promise<IDataObject> {
+	try {
+		return await transport.request<IDataObject>({ effect: 'read', method: 'GET', url, itemIndex });
+	} catch (error) {
+		throw explain(error);
+	}
 }

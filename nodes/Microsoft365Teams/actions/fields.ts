@@ -1,6 +1,7 @@
 /** Parameter descriptions several operations share: locators and the message fields. */
 import type { INodeProperties } from 'n8n-workflow';
 import { pseudonymKeyProperties } from '../../shared/pseudonym';
+import { METERED_NOTICE } from '../metered';
 
 /** A resource locator: list (with search), link, or ID. */
 function locatorProperty(spec: {
@@ -82,6 +83,62 @@ export function filtersProperty(options: INodeProperties[]): INodeProperties {
 		placeholder: 'Add Filter',
 		default: {},
 		options,
+	};
+}
+
+/** The Filters of a message listing: Modified Since. */
+export function modifiedSinceFilters(description: string): INodeProperties {
+	return filtersProperty([
+		{
+			displayName: 'Modified Since',
+			name: 'since',
+			type: 'dateTime',
+			default: '',
+			description,
+		},
+	]);
+}
+
+/**
+ * From: one place, or all of them through the metered export (getAllMessages), with the export's
+ * notice.
+ */
+export function exportSourceProperties(
+	one: { name: string; value: string },
+	all: { name: string; value: string; description: string },
+): INodeProperties[] {
+	return [
+		// eslint-disable-next-line n8n-nodes-base/node-param-default-missing -- the default is `one.value` (the rule sees literals only)
+		{
+			displayName: 'From',
+			name: 'source',
+			type: 'options',
+			options: [
+				{ name: one.name, value: one.value },
+				{ name: all.name, value: all.value, description: all.description },
+			],
+			default: one.value,
+		},
+		{
+			displayName: METERED_NOTICE,
+			name: 'meteredNotice',
+			type: 'notice',
+			default: '',
+			displayOptions: { show: { source: [all.value] } },
+		},
+	];
+}
+
+/** Message ID of a Get. */
+export function messageIdProperty(description: string): INodeProperties {
+	return {
+		displayName: 'Message ID',
+		name: 'messageId',
+		type: 'string',
+		default: '',
+		required: true,
+		placeholder: '1616965872395',
+		description,
 	};
 }
 
@@ -259,4 +316,22 @@ export function chatUserProperty(description: string): INodeProperties {
 		description,
 		displayOptions: { show: { authentication: ['app'] } },
 	};
+}
+
+/**
+ * The output parameters of the message reads: Options (Body Format, the operation's own options,
+ * Metadata Only), then Pseudonymise and its key.
+ */
+export function readOutputProperties(extraOptions: INodeProperties[] = []): INodeProperties[] {
+	return [
+		{
+			displayName: 'Options',
+			name: 'options',
+			type: 'collection',
+			placeholder: 'Add Option',
+			default: {},
+			options: [bodyFormatOption, ...extraOptions, metadataOnlyOption],
+		},
+		...pseudonymiseProperties,
+	];
 }

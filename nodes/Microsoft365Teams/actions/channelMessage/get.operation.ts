@@ -7,49 +7,26 @@ import {
 import { getTransport } from '../../../shared/node-common';
 import { declareGraphCalls } from '../../../shared/operations';
 import { channelIdFrom, segment, teamIdFrom } from '../../locators';
-import { MESSAGE_PAGE_SIZE } from '../../message-reads';
+import { MESSAGE_PAGE_SIZE, readOneMessage } from '../../message-reads';
 import { explainChannelForbidden, explainMessageNotFound, messageIdFrom } from '../../read-errors';
 import { readOutputFor, shapeMessage } from '../../read-output';
-import {
-	bodyFormatOption,
-	channelLocator,
-	metadataOnlyOption,
-	pseudonymiseProperties,
-	teamLocator,
-} from '../fields';
+import { channelLocator, messageIdProperty, readOutputProperties, teamLocator } from '../fields';
 
 const properties: INodeProperties[] = [
 	teamLocator('The team of the channel'),
 	channelLocator(),
-	{
-		displayName: 'Message ID',
-		name: 'messageId',
-		type: 'string',
-		default: '',
-		required: true,
-		placeholder: '1616965872395',
-		description:
-			'The ID of a message posted in this channel (not of a reply), or the message\'s link ("..." → "Copy link")',
-	},
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		options: [
-			bodyFormatOption,
-			{
-				displayName: 'Include Replies',
-				name: 'includeReplies',
-				type: 'boolean',
-				default: false,
-				description: 'Whether to include the message\'s replies (in "replies")',
-			},
-			metadataOnlyOption,
-		],
-	},
-	...pseudonymiseProperties,
+	messageIdProperty(
+		'The ID of a message posted in this channel (not of a reply), or the message\'s link ("..." → "Copy link")',
+	),
+	...readOutputProperties([
+		{
+			displayName: 'Include Replies',
+			name: 'includeReplies',
+			type: 'boolean',
+			default: false,
+			description: 'Whether to include the message\'s replies (in "replies")',
+		},
+	]),
 ];
 
 export const description = updateDisplayOptions(
@@ -74,20 +51,12 @@ export async function execute(this: IExecuteFunctions, itemIndex: number) {
 	const output = await readOutputFor(this, itemIndex);
 	const transport = await getTransport(this, itemIndex);
 	const url = `/teams/${teamId}/channels/${segment(channelId)}/messages/${messageId}`;
-	let message: IDataObject;
-	try {
-		message = await transport.request<IDataObject>({
-			effect: 'read',
-			method: 'GET',
-			url,
-			itemIndex,
-		});
-	} catch (error) {
-		throw explainChannelForbidden(
+	const message = await readOneMessage(transport, url, itemIndex, (error) =>
+		explainChannelForbidden(
 			explainMessageNotFound(error, messageId, 'channel', channelId),
 			transport.scheme === 'application',
-		);
-	}
+		),
+	);
 	if (options.includeReplies === true) {
 		const replies: IDataObject[] = [];
 		for await (const reply of transport.paginate<IDataObject>(`${url}/replies`, {

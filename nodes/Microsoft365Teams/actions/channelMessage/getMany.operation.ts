@@ -10,92 +10,54 @@ import type { QueryValue } from '../../../shared/transport/transport';
 import { channelIdFrom, segment, teamIdFrom } from '../../locators';
 import {
 	odataDateTime,
+	readExport,
 	readLimit,
 	readMessages,
 	readSince,
 	type MessageListing,
 } from '../../message-reads';
-import {
-	assertAppForExport,
-	explainExportRefusal,
-	METERED_NOTICE,
-	modelQuery,
-	paymentModelProperty,
-	type PaymentModel,
-} from '../../metered';
+import { assertAppForExport, modelQuery, paymentModelProperty } from '../../metered';
 import { explainChannelForbidden } from '../../read-errors';
 import { readOutputFor } from '../../read-output';
 import {
-	bodyFormatOption,
 	channelLocator,
-	filtersProperty,
+	exportSourceProperties,
 	limitFields,
-	metadataOnlyOption,
-	pseudonymiseProperties,
+	modifiedSinceFilters,
+	readOutputProperties,
 	teamLocator,
 } from '../fields';
 
-const oneChannel = { show: { source: ['channel'] } };
 const allChannels = { show: { source: ['allChannels'] } };
 
 const properties: INodeProperties[] = [
-	{
-		displayName: 'From',
-		name: 'source',
-		type: 'options',
-		options: [
-			{ name: 'One Channel', value: 'channel' },
-			{
-				name: 'All Channels of the Team (Export, App-Only, Metered)',
-				value: 'allChannels',
-				description:
-					'Every message and reply of every channel of the team (getAllMessages): app-only, billed per message',
-			},
-		],
-		default: 'channel',
-	},
-	{
-		displayName: METERED_NOTICE,
-		name: 'meteredNotice',
-		type: 'notice',
-		default: '',
-		displayOptions: allChannels,
-	},
+	...exportSourceProperties(
+		{ name: 'One Channel', value: 'channel' },
+		{
+			name: 'All Channels of the Team (Export, App-Only, Metered)',
+			value: 'allChannels',
+			description:
+				'Every message and reply of every channel of the team (getAllMessages): app-only, billed per message',
+		},
+	),
 	teamLocator('The team whose channel messages to read'),
-	{ ...channelLocator(), displayOptions: oneChannel },
+	{ ...channelLocator(), displayOptions: { show: { source: ['channel'] } } },
 	{ ...paymentModelProperty(), displayOptions: allChannels },
 	...limitFields(),
-	filtersProperty([
+	modifiedSinceFilters(
+		"Only messages created or changed after this time (a thread counts as changed when a reply was added or changed). Without an offset, in the workflow's time zone.",
+	),
+	...readOutputProperties([
 		{
-			displayName: 'Modified Since',
-			name: 'since',
-			type: 'dateTime',
-			default: '',
+			displayName: 'Include Replies',
+			name: 'includeReplies',
+			type: 'boolean',
+			default: false,
 			description:
-				"Only messages created or changed after this time (a thread counts as changed when a reply was added or changed). Without an offset, in the workflow's time zone.",
+				'Whether to include each message\'s replies (in its "replies"); the export of all channels always returns replies as messages of their own',
+			displayOptions: { show: { '/source': ['channel'] } },
 		},
 	]),
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		options: [
-			bodyFormatOption,
-			{
-				displayName: 'Include Replies',
-				name: 'includeReplies',
-				type: 'boolean',
-				default: false,
-				description:
-					'Whether to include each message\'s replies (in its "replies"); the export of all channels always returns replies as messages of their own',
-				displayOptions: { show: { '/source': ['channel'] } },
-			},
-			metadataOnlyOption,
-		],
-	},
-	...pseudonymiseProperties,
 ];
 
 export const description = updateDisplayOptions(
@@ -152,22 +114,12 @@ export async function execute(this: IExecuteFunctions, itemIndex: number) {
 		// Graph filters getAllMessages by a lastModifiedDateTime range; replies come as messages.
 		const query: Record<string, QueryValue> = { ...model };
 		if (since !== undefined) query.$filter = `lastModifiedDateTime gt ${odataDateTime(since)}`;
-		try {
-			return await readMessages(transport, {
-				path: `/teams/${teamId}/channels/getAllMessages`,
-				query,
-				limit,
-				replies: false,
-				output,
-				itemIndex,
-			});
-		} catch (error) {
-			throw explainExportRefusal(
-				error,
-				(model.model as PaymentModel | undefined) ?? 'evaluation',
-				'ChannelMessage.Read.All',
-			);
-		}
+		return await readExport(
+			transport,
+			{ path: `/teams/${teamId}/channels/getAllMessages`, query, limit, output, itemIndex },
+			model,
+			'ChannelMessage.Read.All',
+		);
 	}
 
 	const replies = options.includeReplies === true;

@@ -9,78 +9,41 @@ import { declareGraphCalls } from '../../../shared/operations';
 import type { QueryValue } from '../../../shared/transport/transport';
 import { chatsOfUser } from '../../chats';
 import { chatIdFrom, segment } from '../../locators';
-import { odataDateTime, readLimit, readMessages, readSince } from '../../message-reads';
-import {
-	assertAppForExport,
-	explainExportRefusal,
-	METERED_NOTICE,
-	modelQuery,
-	paymentModelProperty,
-	type PaymentModel,
-} from '../../metered';
+import { odataDateTime, readExport, readLimit, readMessages, readSince } from '../../message-reads';
+import { assertAppForExport, modelQuery, paymentModelProperty } from '../../metered';
 import { explainChatForbidden } from '../../read-errors';
 import { readOutputFor } from '../../read-output';
 import {
-	bodyFormatOption,
 	chatLocator,
 	chatUserProperty,
-	filtersProperty,
+	exportSourceProperties,
 	limitFields,
-	metadataOnlyOption,
-	pseudonymiseProperties,
+	modifiedSinceFilters,
+	readOutputProperties,
 } from '../fields';
 
-const oneChat = { show: { source: ['chat'] } };
 const allChats = { show: { source: ['allChats'] } };
 
 const properties: INodeProperties[] = [
-	{
-		displayName: 'From',
-		name: 'source',
-		type: 'options',
-		options: [
-			{ name: 'One Chat', value: 'chat' },
-			{
-				name: 'All Chats of a User (Export, App-Only, Metered)',
-				value: 'allChats',
-				description:
-					'Every message of every chat the user is in (getAllMessages): app-only, billed per message',
-			},
-		],
-		default: 'chat',
-	},
-	{
-		displayName: METERED_NOTICE,
-		name: 'meteredNotice',
-		type: 'notice',
-		default: '',
-		displayOptions: allChats,
-	},
+	...exportSourceProperties(
+		{ name: 'One Chat', value: 'chat' },
+		{
+			name: 'All Chats of a User (Export, App-Only, Metered)',
+			value: 'allChats',
+			description:
+				'Every message of every chat the user is in (getAllMessages): app-only, billed per message',
+		},
+	),
 	chatUserProperty(
 		'Whose chats to read (object ID or user principal name), within the credential\'s Mailbox Restriction; app-only credentials have no "me"',
 	),
-	{ ...chatLocator(), displayOptions: oneChat },
+	{ ...chatLocator(), displayOptions: { show: { source: ['chat'] } } },
 	{ ...paymentModelProperty(), displayOptions: allChats },
 	...limitFields(),
-	filtersProperty([
-		{
-			displayName: 'Modified Since',
-			name: 'since',
-			type: 'dateTime',
-			default: '',
-			description:
-				"Only messages created or changed after this time. Without an offset, in the workflow's time zone.",
-		},
-	]),
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		options: [bodyFormatOption, metadataOnlyOption],
-	},
-	...pseudonymiseProperties,
+	modifiedSinceFilters(
+		"Only messages created or changed after this time. Without an offset, in the workflow's time zone.",
+	),
+	...readOutputProperties(),
 ];
 
 export const description = updateDisplayOptions(
@@ -124,22 +87,12 @@ export async function execute(this: IExecuteFunctions, itemIndex: number) {
 		query.$filter = `lastModifiedDateTime gt ${odataDateTime(since)}`;
 	}
 	if (source === 'allChats') {
-		try {
-			return await readMessages(transport, {
-				path: `${owner!.path}/getAllMessages`,
-				query,
-				limit,
-				replies: false,
-				output,
-				itemIndex,
-			});
-		} catch (error) {
-			throw explainExportRefusal(
-				error,
-				(model.model as PaymentModel | undefined) ?? 'evaluation',
-				'Chat.Read.All',
-			);
-		}
+		return await readExport(
+			transport,
+			{ path: `${owner!.path}/getAllMessages`, query, limit, output, itemIndex },
+			model,
+			'Chat.Read.All',
+		);
 	}
 	const path = owner
 		? `${owner.path}/${segment(chatId!)}/messages`
