@@ -7,11 +7,9 @@ import {
 import { getTransport } from '../../../shared/node-common';
 import { declareGraphCalls } from '../../../shared/operations';
 import { listGrants, permissionOutput, readSite } from '../../site-permissions';
-import { siteLocator } from '../fields';
+import { siteProperty } from './fields';
 
-const properties: INodeProperties[] = [
-	{ ...siteLocator, description: 'The site whose app permissions are listed' },
-];
+const properties: INodeProperties[] = [siteProperty('The site whose app permissions are listed')];
 
 export const description = updateDisplayOptions(
 	{ show: { resource: ['sitePermission'], operation: ['getMany'] } },

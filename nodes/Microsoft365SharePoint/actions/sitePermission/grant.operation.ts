@@ -16,20 +16,13 @@ import {
 	readSite,
 	type SitePermission,
 } from '../../site-permissions';
-import { siteLocator } from '../fields';
+import { appIdProperty, siteProperty } from './fields';
 
 const properties: INodeProperties[] = [
-	{ ...siteLocator, description: 'The site the app is granted access to' },
-	{
-		displayName: 'App ID',
-		name: 'appId',
-		type: 'string',
-		default: '',
-		required: true,
-		placeholder: '00000000-0000-0000-0000-000000000000',
-		description:
-			"The app's Application (client) ID (Entra admin center > App registrations > the app > Overview)",
-	},
+	siteProperty('The site the app is granted access to'),
+	appIdProperty(
+		"The app's Application (client) ID (Entra admin center > App registrations > the app > Overview)",
+	),
 	{
 		displayName: 'App Display Name',
 		name: 'appDisplayName',

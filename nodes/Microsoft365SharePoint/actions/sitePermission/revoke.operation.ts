@@ -9,10 +9,10 @@ import { getTransport } from '../../../shared/node-common';
 import { declareGraphCalls } from '../../../shared/operations';
 import { resolveSiteId } from '../../library';
 import { appOf, listGrants, readAppId, readSite } from '../../site-permissions';
-import { siteLocator } from '../fields';
+import { appIdProperty, siteProperty } from './fields';
 
 const properties: INodeProperties[] = [
-	{ ...siteLocator, description: 'The site the app loses access to' },
+	siteProperty('The site the app loses access to'),
 	{
 		displayName: 'Revoke By',
 		name: 'revokeBy',
@@ -27,16 +27,7 @@ const properties: INodeProperties[] = [
 		],
 		default: 'app',
 	},
-	{
-		displayName: 'App ID',
-		name: 'appId',
-		type: 'string',
-		default: '',
-		required: true,
-		placeholder: '00000000-0000-0000-0000-000000000000',
-		description: "The app's Application (client) ID",
-		displayOptions: { show: { revokeBy: ['app'] } },
-	},
+	appIdProperty("The app's Application (client) ID", { show: { revokeBy: ['app'] } }),
 	{
 		displayName: 'Permission ID',
 		name: 'permissionId',
