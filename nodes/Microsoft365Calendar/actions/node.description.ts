@@ -5,6 +5,7 @@ import * as calendar from './calendar';
 import * as event from './event';
 import * as room from './room';
 import * as schedule from './schedule';
+import { pseudonymiseProperties } from './event/fields';
 
 /**
  * The description of the Calendar node and of the Calendar Trigger: n8n's node creator merges a
@@ -37,4 +38,19 @@ export const properties: INodeProperties[] = [
 	...calendar.description,
 	...schedule.description,
 	...room.description,
+	// Pseudonymise Addresses and its key, once at the top level, shown for Event → Get and Get
+	// Many only. The Pseudonym Key credential's display depends on them, and n8n's editor hides
+	// every parameter named in the `show` of such a field: a `show` on resource and operation here
+	// would hide the Resource and Operation fields (a `hide` does not).
+	...pseudonymiseProperties.map((property) => ({
+		...property,
+		displayOptions: {
+			...property.displayOptions,
+			hide: {
+				...property.displayOptions?.hide,
+				resource: ['calendar', 'schedule', 'room'],
+				operation: ['create', 'update', 'cancel', 'delete', 'respond', 'forward'],
+			},
+		},
+	})),
 ];

@@ -332,6 +332,5 @@ export function readOutputProperties(extraOptions: INodeProperties[] = []): INod
 			default: {},
 			options: [bodyFormatOption, ...extraOptions, metadataOnlyOption],
 		},
-		...pseudonymiseProperties,
 	];
 }

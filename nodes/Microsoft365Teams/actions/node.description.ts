@@ -8,6 +8,7 @@ import * as chat from './chat';
 import * as chatMessage from './chatMessage';
 import { WEBHOOK_CREDENTIAL } from './incomingWebhook/postCard.webhook';
 import * as incomingWebhook from './incomingWebhook';
+import { pseudonymiseProperties } from './fields';
 import * as team from './team';
 
 const RESOURCES = {
@@ -94,4 +95,20 @@ export const properties: INodeProperties[] = [
 	...channel.description,
 	...chat.description,
 	...incomingWebhook.description,
+	// Pseudonymise and its key, once at the top level (as in the Entra ID node), hidden where the
+	// output holds no identities. The Pseudonym Key credential's display depends on them, and n8n's
+	// editor hides every parameter named in the `show` of such a field: a `show` on resource and
+	// operation here would hide the Resource and Operation fields (a `hide` does not). Team and
+	// Channel → Get Many list no people; the switch shows there too and changes nothing.
+	...pseudonymiseProperties.map((property) => ({
+		...property,
+		displayOptions: {
+			...property.displayOptions,
+			hide: {
+				...property.displayOptions?.hide,
+				resource: ['incomingWebhook'],
+				operation: ['post', 'postWithFile', 'reply', 'send', 'sendAndWait'],
+			},
+		},
+	})),
 ];

@@ -11,12 +11,7 @@ import { eventOutputFor, shapeEvent } from '../../events';
 import { eventPath } from '../../paths';
 import { resolveOwner } from '../../owner';
 import { preferTimeZone, readZone } from '../../times';
-import {
-	eventIdField,
-	metadataOnlyOption,
-	outputTimeZoneOption,
-	pseudonymiseProperties,
-} from './fields';
+import { eventIdField, metadataOnlyOption, outputTimeZoneOption } from './fields';
 
 const properties: INodeProperties[] = [
 	eventIdField,
@@ -28,7 +23,6 @@ const properties: INodeProperties[] = [
 		default: {},
 		options: [metadataOnlyOption, outputTimeZoneOption],
 	},
-	...pseudonymiseProperties,
 ];
 
 export const description = updateDisplayOptions(

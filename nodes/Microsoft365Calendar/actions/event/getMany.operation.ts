@@ -13,12 +13,7 @@ import { eventOutputFor, shapeEvent, type EventOutput } from '../../events';
 import { resolveCalendarPath, resolveOwner } from '../../owner';
 import { CALENDAR_VIEW_MAX_DAYS, preferTimeZone, readWindow, readZone, utcText } from '../../times';
 import { readListings, type Listing } from '../../views';
-import {
-	calendarField,
-	metadataOnlyOption,
-	outputTimeZoneOption,
-	pseudonymiseProperties,
-} from './fields';
+import { calendarField, metadataOnlyOption, outputTimeZoneOption } from './fields';
 
 const properties: INodeProperties[] = [
 	calendarField,
@@ -69,7 +64,6 @@ const properties: INodeProperties[] = [
 		default: {},
 		options: [metadataOnlyOption, outputTimeZoneOption],
 	},
-	...pseudonymiseProperties,
 ];
 
 export const description = updateDisplayOptions(

@@ -4,13 +4,12 @@ import { declareGraphCalls } from '../../../shared/operations';
 import { getMany } from '../../collections';
 import { channelIdFrom, segment, teamIdFrom } from '../../locators';
 import { readOutputFor, shapeMember } from '../../read-output';
-import { channelLocator, limitFields, pseudonymiseProperties, teamLocator } from '../fields';
+import { channelLocator, limitFields, teamLocator } from '../fields';
 
 const properties: INodeProperties[] = [
 	teamLocator('The team of the channel'),
 	channelLocator(),
 	...limitFields(),
-	...pseudonymiseProperties,
 ];
 
 export const description = updateDisplayOptions(

@@ -10,13 +10,7 @@ import { declareGraphCalls } from '../../../shared/operations';
 import { chatsOfUser } from '../../chats';
 import { getMany } from '../../collections';
 import { readOutputFor, shapeChat } from '../../read-output';
-import {
-	chatUserProperty,
-	filtersProperty,
-	limitFields,
-	metadataOnlyOption,
-	pseudonymiseProperties,
-} from '../fields';
+import { chatUserProperty, filtersProperty, limitFields, metadataOnlyOption } from '../fields';
 
 const properties: INodeProperties[] = [
 	chatUserProperty(
@@ -57,7 +51,6 @@ const properties: INodeProperties[] = [
 			},
 		],
 	},
-	...pseudonymiseProperties,
 ];
 
 export const description = updateDisplayOptions(

@@ -4,12 +4,11 @@ import { declareGraphCalls } from '../../../shared/operations';
 import { getMany } from '../../collections';
 import { teamIdFrom } from '../../locators';
 import { readOutputFor, shapeMember } from '../../read-output';
-import { limitFields, pseudonymiseProperties, teamLocator } from '../fields';
+import { limitFields, teamLocator } from '../fields';
 
 const properties: INodeProperties[] = [
 	teamLocator('The team whose members to list'),
 	...limitFields(),
-	...pseudonymiseProperties,
 ];
 
 export const description = updateDisplayOptions(
