@@ -40,7 +40,10 @@ export const pseudonymKeyProperties: INodeProperties[] = [
 			{ name: 'Field', value: 'field', description: 'The Pseudonym Key field below' },
 		],
 		default: 'credential',
-		displayOptions: { show: { pseudonymise: [true] } },
+		// `hide`, not `show`: the Pseudonym Key credential depends on this field, and n8n's editor
+		// hides every parameter named in the `show` of such a field — `show: { pseudonymise }` hid
+		// the Pseudonymise switch itself.
+		displayOptions: { hide: { pseudonymise: [false] } },
 	},
 	{
 		displayName: 'Pseudonym Key',

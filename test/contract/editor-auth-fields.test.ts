@@ -32,10 +32,9 @@ test.each([
 	['Mail', new Microsoft365Mail()],
 	['SharePoint', new Microsoft365SharePoint()],
 ] as Array<[string, INodeType]>)(
-	'%s: Resource and Operation are not hidden by the editor as authentication fields',
+	'%s: no parameter but Authentication is hidden by the editor as an authentication field (Resource, Operation, Pseudonymise stay)',
 	(_name, node) => {
-		const hidden = hiddenAsAuthRelated(node);
-		expect(hidden).not.toContain('resource');
-		expect(hidden).not.toContain('operation');
+		// Only Authentication itself, which n8n shows beside the credential.
+		expect(hiddenAsAuthRelated(node).filter((name) => name !== 'authentication')).toEqual([]);
 	},
 );
